@@ -1,0 +1,128 @@
+package dev.cognigyops;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+import dev.cognigyops.audit.AuditLog;
+import dev.cognigyops.auth.TokenProvider;
+import dev.cognigyops.export.ArtifactDownload;
+import dev.cognigyops.export.NluExport;
+import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.RetryPolicy;
+import dev.cognigyops.poll.PollLoop;
+import dev.cognigyops.runs.Inbox;
+import dev.cognigyops.runs.RunDispatch;
+import dev.cognigyops.runs.RunLedger;
+import dev.cognigyops.runs.RunRequests;
+import dev.cognigyops.storage.ArtifactStore;
+import dev.cognigyops.support.Secrets;
+import dev.cognigyops.support.Settings;
+import dev.cognigyops.support.Switches;
+
+/**
+ * Builds the application's beans from its settings (SPEC §6) and binds them under the names the
+ * routes use. Nothing here decides anything: it wires.
+ */
+public class AppConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.addPropertiesFunction(new Switches(properties));
+        Settings settings = new Settings(properties);
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+
+        String baseUrl = settings.require("cognigy.base-url");
+        Duration connectTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.connect-timeout-ms", "10000")));
+        Duration responseTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.response-timeout-ms", "30000")));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+        Path results = Path.of(settings.get("cognigy.results.dir", "results"));
+        AuditLog audit = new AuditLog(Path.of(settings.get("cognigy.audit.file", "audit/audit.jsonl")), clock,
+                auditTopic(context, properties));
+        S3Client s3 = s3Client(settings);
+        var download = new ArtifactDownload(http, responseTimeout);
+        var nluExport = new NluExport(settings, download, new ArtifactStore(s3, clock), audit, clock);
+
+        var ledger = new RunLedger(results);
+        var requests = new RunRequests(List.of(nluExport), ledger, clock);
+        var tokens = new TokenProvider(http,
+                URI.create(settings.get("cognigy.auth.token-url", stripSlash(baseUrl) + "/oauth/token")),
+                settings.get("cognigy.auth.client-id", ""), settings.get("cognigy.auth.client-secret", ""),
+                TokenProvider.ClientAuthentication.valueOf(
+                        settings.get("cognigy.auth.client-authentication", "post").toUpperCase(Locale.ROOT)),
+                responseTimeout, clock);
+        SecureRandom random = new SecureRandom();
+        var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock);
+
+        registry.bind("settings", settings);
+        registry.bind("auditLog", audit);
+        registry.bind("runRequests", requests);
+        registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock));
+        registry.bind("inbox", new Inbox());
+        registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests));
+        registry.bind("outboundCalls", calls);
+        registry.bind("planRetry", (Processor) calls::planRetry);
+        registry.bind("reauthorize", (Processor) calls::authorize);
+        registry.bind("pollLoop", new PollLoop(settings, clock));
+        registry.bind("nluExport", nluExport);
+        registry.bind("s3Client", s3);
+    }
+
+    /** Publishes audit lines to the audit topic through {@code direct:publish-audit} when Kafka is on. */
+    private static java.util.function.BiConsumer<String, String> auditTopic(CamelContext context, PropertiesComponent pc) {
+        Switches switches = new Switches(pc);
+        var template = new java.util.concurrent.atomic.AtomicReference<ProducerTemplate>();
+        return (key, line) -> {
+            if (!Boolean.parseBoolean(switches.apply("kafka"))) {
+                return;
+            }
+            template.updateAndGet(t -> t != null ? t : context.createProducerTemplate())
+                    .sendBodyAndHeader("direct:publish-audit", line, "runId", key);
+        };
+    }
+
+    static S3Client s3Client(Settings settings) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.get("cognigy.s3.region", "us-east-1")))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .forcePathStyle(settings.flag("cognigy.s3.path-style", false))
+                // we hash every artifact ourselves; S3-compatible stores may not take the SDK's trailing checksums
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        settings.get("cognigy.s3.endpoint-override").ifPresent(e -> builder.endpointOverride(URI.create(e)));
+        // register the secret key so no log line or result can carry it
+        System.getenv().entrySet().stream().filter(e -> e.getKey().equals("AWS_SECRET_ACCESS_KEY"))
+                .forEach(e -> Secrets.register(e.getValue()));
+        Secrets.register(System.getProperty("aws.secretAccessKey"));
+        return builder.build();
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cognigyops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.apache.camel.support.DefaultExchange;
+
+import dev.cognigyops.runs.RunDispatch;
+import dev.cognigyops.runs.RunStatus;
+import dev.cognigyops.runs.Trigger;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.support.Switches;
+
+/**
+ * Starts cognigy-ops.
+ * <ul>
+ *   <li>{@code java -jar cognigy-ops.jar} runs the service: Kafka, the watched folder and the schedules;</li>
+ *   <li>{@code java -jar cognigy-ops.jar run FILE} runs one request in the foreground, prints its result
+ *       on standard output (logs go to standard error) and exits 0 SUCCEEDED, 1 FAILED or CANCELLED,
+ *       2 REJECTED.</li>
+ * </ul>
+ */
+public final class CognigyOps {
+
+    private CognigyOps() {
+    }
+
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && "run".equals(args[0])) {
+            if (args.length != 2) {
+                System.err.println("usage: java -jar cognigy-ops.jar run FILE");
+                System.exit(2);
+            }
+            System.exit(runOnce(Path.of(args[1])));
+        }
+        Main main = new Main(CognigyOps.class);
+        main.run(args);
+    }
+
+    /** Runs one request file with no trigger listening, prints the result, returns the exit code. */
+    static int runOnce(Path file) throws Exception {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            System.err.println("cannot read " + file + ": " + e.getMessage());
+            return RunStatus.REJECTED.exitCode();
+        }
+        Main main = new Main(CognigyOps.class);
+        main.addOverrideProperty(Switches.TRIGGERS, "false");
+        main.start();
+        try {
+            ProducerTemplate template = main.getCamelTemplate();
+            Exchange exchange = new DefaultExchange(main.getCamelContext());
+            exchange.setProperty(RunDispatch.TRIGGER, Trigger.CLI.label());
+            exchange.setProperty(RunDispatch.SOURCE, file.toString());
+            exchange.getMessage().setBody(text);
+            Exchange done = template.send("direct:run-request", exchange);
+            if (done.getException() != null) {
+                System.err.println("cognigy-ops could not run " + file + ": " + done.getException().getMessage());
+                return RunStatus.FAILED.exitCode();
+            }
+            String result = done.getMessage().getBody(String.class);
+            if (result == null) {
+                System.err.println("request in " + file + " has already run; no result is stored for it");
+                return RunStatus.REJECTED.exitCode();
+            }
+            System.out.println(Json.writePretty(Json.parse(result)));
+            JsonNode status = Json.parse(result).get("status");
+            return RunStatus.valueOf(status.asText()).exitCode();
+        } finally {
+            main.stop();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cognigyops.http;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One HTTP call an operation wants made by the shared call route ({@code direct:cognigy-call}).
+ *
+ * @param method     GET, POST, PUT, DELETE, HEAD
+ * @param target     a path relative to {@code cognigy.base-url}, or an absolute URL
+ * @param query      query parameters, or empty
+ * @param body       JSON body, or null
+ * @param action     the audit action this call is recorded as
+ * @param resource   the audit resource, e.g. {@code nlu:<modelId>:<version>}
+ * @param cognigy    true for Cognigy API calls: they carry the run's bearer token
+ */
+public record OutboundCall(String method, String target, Map<String, String> query, JsonNode body,
+                           String action, String resource, boolean cognigy) {
+
+    public static OutboundCall cognigy(String method, String path, JsonNode body, String action, String resource) {
+        return new OutboundCall(method, path, Map.of(), body, action, resource, true);
+    }
+
+    public static OutboundCall external(String method, String url, JsonNode body, String action, String resource) {
+        return new OutboundCall(method, url, Map.of(), body, action, resource, false);
+    }
+
+    public OutboundCall withQuery(Map<String, String> params) {
+        return new OutboundCall(method, target, Map.copyOf(params), body, action, resource, cognigy);
+    }
+
+    public boolean isAbsolute() {
+        return target.startsWith("http://") || target.startsWith("https://");
+    }
+
+    /** How the call is named in messages: method and path, never a query string or credentials. */
+    public String describe() {
+        String shown = target;
+        int q = shown.indexOf('?');
+        if (q >= 0) {
+            shown = shown.substring(0, q);
+        }
+        int at = shown.indexOf('@');
+        if (isAbsolute() && at > 0) {
+            shown = shown.substring(0, shown.indexOf("//") + 2) + shown.substring(at + 1);
+        }
+        return method + " " + shown;
+    }
+}

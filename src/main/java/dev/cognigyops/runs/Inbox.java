@@ -1,0 +1,52 @@
+package dev.cognigyops.runs;
+
+import java.nio.file.Path;
+
+import org.apache.camel.Exchange;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cognigyops.support.Json;
+
+/**
+ * The watched folder's rules (SPEC §1): a file in {@code inbox/<operation>/} holds a bare payload
+ * for that operation; a file that ran moves to {@code .done/}; a rejected one moves to
+ * {@code .failed/} beside a {@code <name>.error.json} naming every violation.
+ */
+public final class Inbox {
+
+    public static final String DESTINATION = "inboxDestination";
+    static final String DONE = ".done";
+    static final String FAILED = ".failed";
+
+    /** Step: trigger, source and operation hint from the file's path relative to the inbox. */
+    public void describe(Exchange exchange) {
+        String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        exchange.setProperty(RunDispatch.TRIGGER, Trigger.FILE.label());
+        exchange.setProperty(RunDispatch.SOURCE, "inbox/" + relative);
+        exchange.setProperty(RunDispatch.OPERATION_HINT, operationHint(relative));
+        exchange.setProperty(DESTINATION, DONE);
+    }
+
+    /** The folder a bare payload was dropped in, or null for a file at the top of the inbox. */
+    static String operationHint(String relative) {
+        if (relative == null) {
+            return null;
+        }
+        Path parent = Path.of(relative).getParent();
+        return parent == null ? null : parent.getFileName().toString();
+    }
+
+    /** Step for a rejected request: the file will move to .failed, and this is its error file's content. */
+    public String rejected(Exchange exchange) {
+        exchange.setProperty(DESTINATION, FAILED);
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        ObjectNode error = Json.object();
+        error.put("runId", run.runId());
+        error.put("file", exchange.getProperty(RunDispatch.SOURCE, String.class));
+        error.put("code", ErrorCode.INVALID_REQUEST.name());
+        error.put("message", run.errorMessage());
+        error.set("violations", Json.MAPPER.valueToTree(run.violations()));
+        return Json.writePretty(error);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.cognigyops.runs;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cognigyops.support.Json;
+
+/**
+ * One run from request to result, kept as the exchange property {@value #PROPERTY}. Operations add
+ * to its {@link #output()}; the dispatch route turns it into the result.
+ */
+public final class RunContext {
+
+    public static final String PROPERTY = "run";
+
+    /** What the dispatcher does with the request. */
+    public enum Admission { ACCEPTED, REJECTED, DUPLICATE }
+
+    private final String runId;
+    private final String requestId;
+    private final String operation;
+    private final Trigger trigger;
+    private final String source;
+    private final Instant startedAt;
+    private final JsonNode payload;
+    private final Admission admission;
+    private final List<String> violations;
+    private final ObjectNode output = Json.object();
+    private volatile RunStatus status;
+    private volatile ErrorCode errorCode;
+    private volatile String errorMessage;
+    private volatile Instant finishedAt;
+
+    RunContext(String runId, String requestId, String operation, Trigger trigger, String source, Instant startedAt,
+               JsonNode payload, Admission admission, List<String> violations) {
+        this.runId = runId;
+        this.requestId = requestId;
+        this.operation = operation;
+        this.trigger = trigger;
+        this.source = source;
+        this.startedAt = startedAt;
+        this.payload = payload;
+        this.admission = admission;
+        this.violations = List.copyOf(violations);
+        if (admission == Admission.REJECTED) {
+            this.status = RunStatus.REJECTED;
+            this.errorCode = ErrorCode.INVALID_REQUEST;
+            this.errorMessage = String.join(" | ", violations);
+        }
+    }
+
+    public String runId() { return runId; }
+    public String requestId() { return requestId; }
+    public String operation() { return operation; }
+    public Trigger trigger() { return trigger; }
+    public String source() { return source; }
+    public Instant startedAt() { return startedAt; }
+    public JsonNode payload() { return payload; }
+    public Admission admission() { return admission; }
+    public List<String> violations() { return violations; }
+    public ObjectNode output() { return output; }
+    public RunStatus status() { return status; }
+    public ErrorCode errorCode() { return errorCode; }
+    public String errorMessage() { return errorMessage; }
+    public Instant finishedAt() { return finishedAt; }
+
+    public boolean isAccepted() { return admission == Admission.ACCEPTED; }
+    public boolean isRejected() { return admission == Admission.REJECTED; }
+    public boolean isDuplicate() { return admission == Admission.DUPLICATE; }
+
+    /** Payload text field, or the fallback when absent. */
+    public String payloadText(String field, String fallback) {
+        String value = Json.text(payload, field);
+        return value == null ? fallback : value;
+    }
+
+    public void fail(RunStatus status, ErrorCode code, String message) {
+        this.status = status;
+        this.errorCode = code;
+        this.errorMessage = message;
+    }
+
+    /** Ends the run: SUCCEEDED unless a failure was recorded. */
+    public void finish(Instant at) {
+        if (status == null) {
+            status = RunStatus.SUCCEEDED;
+        }
+        finishedAt = at;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.cognigyops.runs;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cognigyops.support.Json;
+
+/**
+ * Turns the text of a run request (SPEC §1) into a {@link RunContext}: parses the envelope, gives
+ * the run its id, refuses a requestId that has already run, and checks the payload against the
+ * operation's rules. Bad input never throws: it yields a REJECTED run naming every violation.
+ */
+public final class RunRequests {
+
+    private static final Set<String> ENVELOPE_FIELDS = Set.of("operation", "requestId", "payload");
+    private static final int MAX_REQUEST_ID = 200;
+
+    private final Map<String, Operation> operations = new LinkedHashMap<>();
+    private final RunLedger ledger;
+    private final Clock clock;
+
+    public RunRequests(Iterable<Operation> known, RunLedger ledger, Clock clock) {
+        known.forEach(op -> operations.put(op.name(), op));
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    public Operation operation(String name) {
+        Operation op = operations.get(name);
+        if (op == null) {
+            throw new IllegalArgumentException("unknown operation " + name);
+        }
+        return op;
+    }
+
+    /**
+     * @param text          the request as sent
+     * @param trigger       how it arrived
+     * @param source        where it came from (file name, topic/partition/offset, schedule name, path)
+     * @param operationHint for a bare payload dropped in a folder named after an operation; else null
+     */
+    public RunContext open(String text, Trigger trigger, String source, String operationHint) {
+        var violations = new Violations();
+        JsonNode envelope = parseEnvelope(text, operationHint, violations);
+
+        String requestId = null;
+        String operation = null;
+        JsonNode payload = null;
+        if (envelope != null) {
+            requestId = requestId(envelope, violations);
+            operation = operationName(envelope, violations);
+            payload = payload(envelope, violations);
+            violations.rejectUnknownFields(envelope, "", ENVELOPE_FIELDS);
+        }
+        String runId = requestId != null ? RunIds.fromRequestId(requestId) : RunIds.newRunId(clock.instant());
+
+        if (requestId != null && !ledger.claim(runId)) {
+            return new RunContext(runId, requestId, operation, trigger, source, clock.instant(), payload,
+                    RunContext.Admission.DUPLICATE, java.util.List.of());
+        }
+        if (requestId == null) {
+            ledger.claim(runId);
+        }
+        if (operation != null && payload != null && payload.isObject()) {
+            operations.get(operation).validate(payload, violations);
+        }
+        var admission = violations.isEmpty() ? RunContext.Admission.ACCEPTED : RunContext.Admission.REJECTED;
+        return new RunContext(runId, requestId, operation, trigger, source, clock.instant(), payload, admission,
+                violations.list());
+    }
+
+    /** Every violation of the request, without opening a run: for triggers that screen before handing off. */
+    public java.util.List<String> check(String text, String operationHint) {
+        var violations = new Violations();
+        JsonNode envelope = parseEnvelope(text, operationHint, violations);
+        if (envelope != null) {
+            requestId(envelope, violations);
+            String operation = operationName(envelope, violations);
+            JsonNode payload = payload(envelope, violations);
+            violations.rejectUnknownFields(envelope, "", ENVELOPE_FIELDS);
+            if (operation != null && payload != null) {
+                operations.get(operation).validate(payload, violations);
+            }
+        }
+        return violations.list();
+    }
+
+    private JsonNode parseEnvelope(String text, String operationHint, Violations violations) {
+        if (text == null || text.isBlank()) {
+            violations.add("request", "is empty; expected a JSON object");
+            return null;
+        }
+        JsonNode parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (JsonProcessingException e) {
+            violations.add("request", "is not valid JSON (" + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            return null;
+        }
+        if (parsed == null || !parsed.isObject()) {
+            violations.add("request", "must be a JSON object");
+            return null;
+        }
+        if (operationHint == null) {
+            return parsed;
+        }
+        // a bare payload dropped in inbox/<operation>/ is the payload of an envelope for that operation
+        ObjectNode envelope = Json.object();
+        envelope.put("operation", operationHint);
+        envelope.set("payload", parsed);
+        return envelope;
+    }
+
+    private String requestId(JsonNode envelope, Violations violations) {
+        JsonNode value = envelope.get("requestId");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            violations.add("requestId", "must be a non-blank string");
+            return null;
+        }
+        if (value.asText().length() > MAX_REQUEST_ID) {
+            violations.add("requestId", "must be at most " + MAX_REQUEST_ID + " characters");
+            return null;
+        }
+        return value.asText();
+    }
+
+    private String operationName(JsonNode envelope, Violations violations) {
+        JsonNode value = envelope.get("operation");
+        String known = String.join(", ", new TreeSet<>(operations.keySet()));
+        if (value == null || value.isNull()) {
+            violations.add("operation", "is required (one of: " + known + ")");
+            return null;
+        }
+        if (!value.isTextual() || !operations.containsKey(value.asText())) {
+            violations.add("operation", "unknown operation '" + value.asText() + "' (one of: " + known + ")");
+            return null;
+        }
+        return value.asText();
+    }
+
+    private JsonNode payload(JsonNode envelope, Violations violations) {
+        JsonNode value = envelope.get("payload");
+        if (value == null || value.isNull()) {
+            violations.add("payload", "is required");
+            return null;
+        }
+        if (!value.isObject()) {
+            violations.add("payload", "must be a JSON object");
+            return null;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.cognigyops.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+import dev.cognigyops.http.TruncatedDownloadException;
+import dev.cognigyops.runs.ErrorCode;
+import dev.cognigyops.runs.RunFailure;
+
+/**
+ * Streams an artifact into S3 without ever holding it whole: the bytes go from the download
+ * straight into an upload to a staging key while their SHA-256 is computed; once every byte has
+ * arrived and the count matches, the object is copied to its final key with its metadata
+ * (including the hash, known only now) and {@code ServerSideEncryption=AES256}, and the staging
+ * object is deleted. Readers therefore never see a partial or unverified artifact under the
+ * final key, and a failed transfer leaves nothing behind.
+ *
+ * <p>With a known length the upload is one streamed PUT (no buffer at all); without one it is a
+ * multipart upload with one reused part buffer. Memory use does not grow with the artifact.
+ */
+public final class ArtifactStore {
+
+    /** S3's limit for a single PUT and a single CopyObject. */
+    static final long SINGLE_REQUEST_LIMIT = 5L * 1024 * 1024 * 1024;
+    static final int PART_SIZE = 8 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final Clock clock;
+
+    public ArtifactStore(S3Client s3, Clock clock) {
+        this.s3 = s3;
+        this.clock = clock;
+    }
+
+    /**
+     * @param source      the download, read once
+     * @param length      its Content-Length, or -1 when unknown
+     * @param metadata    user metadata; {@code sha256}, {@code artifact-size-bytes} and
+     *                    {@code download-duration-sec} are added from what was measured
+     * @param stagingTag  makes the staging key unique to the run
+     */
+    public StoredObject store(InputStream source, long length, String bucket, String key, String contentType,
+                              Map<String, String> metadata, String stagingTag) throws IOException {
+        if (length > SINGLE_REQUEST_LIMIT) {
+            throw new RunFailure(ErrorCode.STORAGE_ERROR, "artifact of " + length + " bytes is over the 5 GiB "
+                    + "that a single S3 copy can take; not supported");
+        }
+        String staging = key + ".uploading-" + stagingTag;
+        Instant started = clock.instant();
+        HashingInputStream in = new HashingInputStream(source, length);
+        boolean stagingWritten = false;
+        try {
+            if (length >= 0) {
+                s3.putObject(b -> b.bucket(bucket).key(staging).contentType(contentType).contentLength(length)
+                                .serverSideEncryption(ServerSideEncryption.AES256),
+                        RequestBody.fromContentProvider(once(in), length, contentType));
+                stagingWritten = true;
+                in.checkComplete();
+            } else {
+                multipartUpload(in, bucket, staging, contentType);
+                stagingWritten = true;
+            }
+            if (in.count() > SINGLE_REQUEST_LIMIT) {
+                throw new RunFailure(ErrorCode.STORAGE_ERROR, "artifact of " + in.count()
+                        + " bytes is over the 5 GiB that a single S3 copy can take; not supported");
+            }
+            double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
+            String sha256 = in.sha256();
+            Map<String, String> meta = new LinkedHashMap<>(metadata);
+            meta.put("artifact-size-bytes", Long.toString(in.count()));
+            meta.put("download-duration-sec", String.format(java.util.Locale.ROOT, "%.2f", seconds));
+            meta.put("sha256", sha256);
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(staging).destinationBucket(bucket).destinationKey(key)
+                    .metadataDirective(MetadataDirective.REPLACE).metadata(meta).contentType(contentType)
+                    .serverSideEncryption(ServerSideEncryption.AES256));
+            return new StoredObject(bucket, key, in.count(), sha256, seconds);
+        } catch (SdkException e) {
+            TruncatedDownloadException truncated = findTruncation(e);
+            if (truncated != null) {
+                throw truncated;
+            }
+            throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 rejected the artifact for s3://" + bucket + "/" + key
+                    + ": " + e.getMessage());
+        } finally {
+            deleteQuietly(bucket, staging, stagingWritten || length >= 0);
+        }
+    }
+
+    private void multipartUpload(HashingInputStream in, String bucket, String key, String contentType) throws IOException {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
+                .serverSideEncryption(ServerSideEncryption.AES256)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            byte[] buffer = new byte[PART_SIZE];
+            int partNumber = 1;
+            while (true) {
+                int filled = in.readNBytes(buffer, 0, buffer.length);
+                if (filled == 0 && partNumber > 1) {
+                    break;
+                }
+                int number = partNumber++;
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                        .contentLength((long) filled), RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled))).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                if (filled < buffer.length) {
+                    break;
+                }
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+        } catch (IOException | RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            } catch (RuntimeException ignored) {
+                // the upload expires by the bucket's lifecycle rule if it cannot be aborted now
+            }
+            throw e;
+        }
+    }
+
+    /** The download can be read once; a second read (an SDK-internal retry) fails and the transfer is retried whole. */
+    private static software.amazon.awssdk.http.ContentStreamProvider once(InputStream in) {
+        java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (!used.compareAndSet(false, true)) {
+                throw new java.io.UncheckedIOException(new IOException("a streamed download cannot be read twice"));
+            }
+            return in;
+        };
+    }
+
+    private void deleteQuietly(String bucket, String key, boolean mayExist) {
+        if (!mayExist) {
+            return;
+        }
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (RuntimeException ignored) {
+            // nothing there, or S3 unreachable: the staging key is never read as an artifact
+        }
+    }
+
+    private static TruncatedDownloadException findTruncation(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof TruncatedDownloadException t) {
+                return t;
+            }
+            for (Throwable s : c.getSuppressed()) {
+                if (s instanceof TruncatedDownloadException t) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+}
