@@ -111,6 +111,8 @@ public class AppConfiguration implements CamelConfiguration {
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .forcePathStyle(settings.flag("cognigy.s3.path-style", false))
+                // a streamed upload cannot be replayed: a failed transfer is retried whole, by RetryPolicy
+                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
                 // we hash every artifact ourselves; S3-compatible stores may not take the SDK's trailing checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

@@ -172,8 +172,7 @@ public final class NluExport implements Operation {
         URI base = URI.create(settings.require("cognigy.base-url"));
         URI url = resolve(base, state.downloadUrl);
         boolean sameOrigin = sameOrigin(base, url);
-        exchange.setProperty(OutboundCalls.CALL, new OutboundCall("GET", url.toString(), Map.of(), null,
-                null, state.resource(), sameOrigin));
+        exchange.setProperty(OutboundCalls.CALL, OutboundCall.download(url.toString(), sameOrigin, state.resource()));
     }
 
     /** Step (retried whole by the call route configuration): stream the artifact into S3. */
@@ -225,7 +224,7 @@ public final class NluExport implements Operation {
         data.put("artifactSizeBytes", state.stored.sizeBytes());
         data.put("durationSeconds", seconds(exchange));
         data.put("status", "SUCCESS");
-        call(exchange, OutboundCall.external("POST", state.webhookUrl, payload, "WEBHOOK_SENT", state.resource()));
+        call(exchange, OutboundCall.webhook(state.webhookUrl, payload, "WEBHOOK_SENT", state.resource()));
     }
 
     public void webhookDelivered(Exchange exchange) {

@@ -66,6 +66,11 @@ public final class ErrorClassifier {
     }
 
     private static String describe(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof TruncatedDownloadException || c instanceof CallFailedException) {
+                return c.getMessage();
+            }
+        }
         Throwable deepest = failure;
         while (deepest.getCause() != null && deepest.getCause() != deepest) {
             deepest = deepest.getCause();

@@ -13,21 +13,32 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param body       JSON body, or null
  * @param action     the audit action this call is recorded as
  * @param resource   the audit resource, e.g. {@code nlu:<modelId>:<version>}
- * @param cognigy    true for Cognigy API calls: they carry the run's bearer token
+ * @param bearer     the call carries the run's bearer token (Cognigy API calls, downloads from the tenant)
+ * @param retrySettings the settings prefix its retries follow: {@code cognigy.retry} or {@code cognigy.webhook.retry}
  */
 public record OutboundCall(String method, String target, Map<String, String> query, JsonNode body,
-                           String action, String resource, boolean cognigy) {
+                           String action, String resource, boolean bearer, String retrySettings) {
 
+    public static final String COGNIGY_RETRY = "cognigy.retry";
+    public static final String WEBHOOK_RETRY = "cognigy.webhook.retry";
+
+    /** A Cognigy API call: path relative to the tenant, with the run's token. */
     public static OutboundCall cognigy(String method, String path, JsonNode body, String action, String resource) {
-        return new OutboundCall(method, path, Map.of(), body, action, resource, true);
+        return new OutboundCall(method, path, Map.of(), body, action, resource, true, COGNIGY_RETRY);
     }
 
-    public static OutboundCall external(String method, String url, JsonNode body, String action, String resource) {
-        return new OutboundCall(method, url, Map.of(), body, action, resource, false);
+    /** A webhook: never a token, its own retry settings. */
+    public static OutboundCall webhook(String url, JsonNode body, String action, String resource) {
+        return new OutboundCall("POST", url, Map.of(), body, action, resource, false, WEBHOOK_RETRY);
+    }
+
+    /** A download of something Cognigy produced: the token only goes to the tenant's own origin. */
+    public static OutboundCall download(String url, boolean tenantOrigin, String resource) {
+        return new OutboundCall("GET", url, Map.of(), null, null, resource, tenantOrigin, COGNIGY_RETRY);
     }
 
     public OutboundCall withQuery(Map<String, String> params) {
-        return new OutboundCall(method, target, Map.copyOf(params), body, action, resource, cognigy);
+        return new OutboundCall(method, target, Map.copyOf(params), body, action, resource, bearer, retrySettings);
     }
 
     public boolean isAbsolute() {

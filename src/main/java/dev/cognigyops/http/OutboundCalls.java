@@ -108,7 +108,7 @@ public final class OutboundCalls {
     /** Step 2, and again before every retry: the bearer token for the run's scopes (Cognigy calls only). */
     public void authorize(Exchange exchange) {
         OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
-        if (call == null || !call.cognigy()) {
+        if (call == null || !call.bearer()) {
             return;
         }
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
@@ -144,9 +144,10 @@ public final class OutboundCalls {
         OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         RetryPolicy.Decision decision = policy.decide(failure, state.attempts, state.startedAt, clock.instant(),
-                state.tokenRenewed, limits(run == null ? null : run.operation(), call != null && !call.cognigy()));
+                state.tokenRenewed, limits(run == null ? null : run.operation(),
+                        call == null ? OutboundCall.COGNIGY_RETRY : call.retrySettings()));
         state.lastDecision = decision;
-        if (decision.renewToken() && call != null && call.cognigy() && run != null) {
+        if (decision.renewToken() && call != null && call.bearer() && run != null) {
             tokens.invalidate(requests.operation(run.operation()).scopes(), state.tokenUsed);
             state.tokenRenewed = true;
         }
@@ -184,8 +185,7 @@ public final class OutboundCalls {
         return state == null ? 0 : state.attempts;
     }
 
-    RetryPolicy.Limits limits(String operation, boolean external) {
-        String prefix = external ? "cognigy.webhook.retry" : "cognigy.retry";
+    RetryPolicy.Limits limits(String operation, String prefix) {
         return new RetryPolicy.Limits(
                 (int) settings.forOperationLong(prefix, operation, "max-attempts", 5),
                 Duration.ofSeconds(settings.forOperationLong(prefix, operation, "deadline-seconds", 120)),

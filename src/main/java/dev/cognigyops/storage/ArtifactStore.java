@@ -68,7 +68,7 @@ public final class ArtifactStore {
             if (length >= 0) {
                 s3.putObject(b -> b.bucket(bucket).key(staging).contentType(contentType).contentLength(length)
                                 .serverSideEncryption(ServerSideEncryption.AES256),
-                        RequestBody.fromContentProvider(once(in), length, contentType));
+                        RequestBody.fromInputStream(in, length));
                 stagingWritten = true;
                 in.checkComplete();
             } else {
@@ -131,17 +131,6 @@ public final class ArtifactStore {
             }
             throw e;
         }
-    }
-
-    /** The download can be read once; a second read (an SDK-internal retry) fails and the transfer is retried whole. */
-    private static software.amazon.awssdk.http.ContentStreamProvider once(InputStream in) {
-        java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (!used.compareAndSet(false, true)) {
-                throw new java.io.UncheckedIOException(new IOException("a streamed download cannot be read twice"));
-            }
-            return in;
-        };
     }
 
     private void deleteQuietly(String bucket, String key, boolean mayExist) {

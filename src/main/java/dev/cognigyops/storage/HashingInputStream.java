@@ -31,7 +31,7 @@ final class HashingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b = readSource(() -> super.read());
         if (b < 0) {
             checkComplete();
         } else {
@@ -43,7 +43,7 @@ final class HashingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
-        int n = super.read(buf, off, len);
+        int n = readSource(() -> super.read(buf, off, len));
         if (n < 0) {
             checkComplete();
         } else {
@@ -51,6 +51,21 @@ final class HashingInputStream extends FilterInputStream {
             count += n;
         }
         return n;
+    }
+
+    private interface Read {
+        int read() throws IOException;
+    }
+
+    /** A failure of the source while reading is the download breaking off, whatever the client calls it. */
+    private int readSource(Read read) throws IOException {
+        try {
+            return read.read();
+        } catch (TruncatedDownloadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TruncatedDownloadException(count, expected, e);
+        }
     }
 
     @Override
