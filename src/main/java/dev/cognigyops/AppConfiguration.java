@@ -90,6 +90,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("pollLoop", new PollLoop(settings, clock));
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
+        registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));
     }
 
     /** Publishes audit lines to the audit topic through {@code direct:publish-audit} when Kafka is on. */

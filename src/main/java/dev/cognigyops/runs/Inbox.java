@@ -16,6 +16,7 @@ import dev.cognigyops.support.Json;
 public final class Inbox {
 
     public static final String DESTINATION = "inboxDestination";
+    public static final String ERROR_FILE = "inboxErrorFile";
     static final String DONE = ".done";
     static final String FAILED = ".failed";
 
@@ -26,6 +27,13 @@ public final class Inbox {
         exchange.setProperty(RunDispatch.SOURCE, "inbox/" + relative);
         exchange.setProperty(RunDispatch.OPERATION_HINT, operationHint(relative));
         exchange.setProperty(DESTINATION, DONE);
+        exchange.setProperty(ERROR_FILE, errorFileName(relative));
+    }
+
+    /** {@code nlu-export/x.json} has its error file at {@code .failed/nlu-export/x.error.json}. */
+    static String errorFileName(String relative) {
+        String base = relative.endsWith(".json") ? relative.substring(0, relative.length() - ".json".length()) : relative;
+        return base + ".error.json";
     }
 
     /** The folder a bare payload was dropped in, or null for a file at the top of the inbox. */
