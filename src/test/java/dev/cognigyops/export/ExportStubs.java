@@ -1,0 +1,71 @@
+package dev.cognigyops.export;
+
+import java.util.Random;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
+/** Cognigy's side of an nlu-export, as WireMock stubs: model intent-classifier 1.4.0, job job-1, export exp-1. */
+public final class ExportStubs {
+
+    public static final String VERSION_PATH = "/api/v1/nlu/models/intent-classifier/versions/1.4.0";
+    public static final String EXPORTS_PATH = "/api/v1/nlu/models/intent-classifier/exports";
+    public static final String JOB_PATH = "/api/v1/jobs/job-1";
+    public static final String ARTIFACT_PATH = "/api/v1/artifacts/exp-1";
+    public static final String KEY = "nlu-exports/intent-classifier/1.4.0/exp-1.onnx";
+
+    private final WireMockServer cognigy;
+    private final byte[] artifact;
+
+    public ExportStubs(WireMockServer cognigy, int artifactSize) {
+        this.cognigy = cognigy;
+        this.artifact = new byte[artifactSize];
+        new Random(42).nextBytes(artifact);
+    }
+
+    public byte[] artifact() {
+        return artifact;
+    }
+
+    /** A run request for the stubbed model; {@code extraPayload} starts with a comma. */
+    public static String request(String requestId, String extraPayload) {
+        return "{\"operation\":\"nlu-export\"," + (requestId == null ? "" : "\"requestId\":\"" + requestId + "\",")
+                + "\"payload\":{\"modelId\":\"intent-classifier\",\"modelVersion\":\"1.4.0\"" + extraPayload + "}}";
+    }
+
+    public void trainedVersion() {
+        cognigy.stubFor(get(VERSION_PATH).willReturn(okJson("{\"modelId\":\"intent-classifier\",\"version\":\"1.4.0\",\"status\":\"TRAINED\"}")));
+    }
+
+    public void exportStart() {
+        cognigy.stubFor(post(EXPORTS_PATH).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody("{\"jobId\":\"job-1\",\"exportId\":\"exp-1\"}")));
+    }
+
+    /** PENDING, RUNNING 60 %, then COMPLETED with a relative downloadUrl, on successive reads. */
+    public void jobRunningThenCompleted() {
+        cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson("{\"jobId\":\"job-1\",\"status\":\"PENDING\",\"progress\":0}")).willSetStateTo("running"));
+        cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs("running")
+                .willReturn(okJson("{\"jobId\":\"job-1\",\"status\":\"RUNNING\",\"progress\":60}")).willSetStateTo("done"));
+        cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs("done")
+                .willReturn(okJson("{\"jobId\":\"job-1\",\"status\":\"COMPLETED\",\"progress\":100,\"downloadUrl\":\"" + ARTIFACT_PATH + "\"}")));
+    }
+
+    public void artifactDownload() {
+        cognigy.stubFor(get(ARTIFACT_PATH).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/octet-stream").withBody(artifact)));
+    }
+
+    public void happyPath() {
+        trainedVersion();
+        exportStart();
+        jobRunningThenCompleted();
+        artifactDownload();
+    }
+}
