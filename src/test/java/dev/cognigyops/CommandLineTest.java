@@ -1,0 +1,118 @@
+package dev.cognigyops;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.EmbeddedS3;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code java ... CognigyOps run FILE} as a CI/CD pipeline calls it: a separate JVM configured only
+ * by environment variables, the result alone on standard output, exit 0 / 1 / 2.
+ */
+class CommandLineTest {
+
+    static WireMockServer cognigy;
+    static EmbeddedS3 s3;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        cognigy = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        cognigy.start();
+        cognigy.stubFor(post(urlEqualTo("/oauth/token")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\":\"cli-token-123\",\"expires_in\":3600}")));
+        new ExportStubs(cognigy, 10_000).happyPath();
+        s3 = EmbeddedS3.start();
+        s3.createBucket("cli-exports");
+    }
+
+    @AfterAll
+    static void stop() {
+        cognigy.stop();
+        s3.close();
+    }
+
+    record Outcome(int exitCode, String stdout, String stderr) {
+    }
+
+    Outcome runCli(String request) throws Exception {
+        Path file = dir.resolve("request.json");
+        Files.writeString(file, request);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CognigyOps.class.getName(), "run", file.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("COGNIGY_BASE_URL", cognigy.baseUrl());
+        env.put("COGNIGY_AUTH_CLIENT_ID", "cli-client");
+        env.put("COGNIGY_AUTH_CLIENT_SECRET", "cli-secret-value-xyz");
+        env.put("COGNIGY_S3_BUCKET", "cli-exports");
+        env.put("COGNIGY_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString());
+        env.put("COGNIGY_S3_PATH_STYLE", "true");
+        env.put("COGNIGY_POLL_FIRST_DELAY_MS", "50");
+        env.put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the command line did not finish in 60 s");
+        }
+        return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSucceededRunPrintsOnlyItsResultAndExitsZero() throws Exception {
+        Outcome outcome = runCli(ExportStubs.request(null, ""));
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        JsonNode result = Json.parse(outcome.stdout());
+        assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("trigger").asText()).isEqualTo("cli");
+        assertThat(result.path("output").path("s3Uri").asText()).isEqualTo("s3://cli-exports/" + ExportStubs.KEY);
+        assertThat(outcome.stdout().trim()).startsWith("{").endsWith("}");
+        assertThat(outcome.stderr()).as("logs go to standard error").contains("nlu-export")
+                .doesNotContain("cli-secret-value-xyz").doesNotContain("cli-token-123");
+        assertThat(dir.resolve("results").resolve(result.path("runId").asText() + ".json")).exists();
+    }
+
+    @Test
+    void aRejectedRequestExitsTwoAndAFailedRunExitsOne() throws Exception {
+        Outcome rejected = runCli("{\"operation\":\"nlu-export\",\"payload\":{}}");
+        assertThat(rejected.exitCode()).isEqualTo(2);
+        assertThat(Json.parse(rejected.stdout()).path("error").path("message").asText())
+                .contains("payload.modelId: is required").contains("payload.modelVersion: is required");
+
+        Outcome failed = runCli("{\"operation\":\"nlu-export\",\"payload\":{\"modelId\":\"unknown-model\",\"modelVersion\":\"9\"}}");
+        assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
+        assertThat(Json.parse(failed.stdout()).path("status").asText()).isEqualTo("FAILED");
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.readString(p);
+    }
+}
