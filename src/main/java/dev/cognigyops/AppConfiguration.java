@@ -48,6 +48,12 @@ public class AppConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // a failure inside an operation is not retried or logged where it happens: calls retry in
+        // direct:cognigy-call, and the dispatch turns every failure into the run's result and audit
+        // event, logging unexpected ones (INTERNAL_ERROR) with their stack trace
+        var quiet = new org.apache.camel.builder.DefaultErrorHandlerBuilder().logExhausted(false).logStackTrace(false);
+        quiet.setLevel("DEBUG");
+        context.getCamelContextExtension().setErrorHandlerFactory(quiet);
         PropertiesComponent properties = context.getPropertiesComponent();
         properties.addPropertiesFunction(new Switches(properties));
         Settings settings = new Settings(properties);

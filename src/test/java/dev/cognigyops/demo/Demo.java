@@ -1,0 +1,147 @@
+package dev.cognigyops.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.camel.main.Main;
+
+import dev.cognigyops.CognigyOps;
+import dev.cognigyops.demo.simulator.CognigySimulator;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.EmbeddedS3;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * The one-command demo ({@code mvn -q test-compile exec:java}): cognigy-ops running as a service
+ * against the bundled, stateful Cognigy simulator and an S3-compatible store in the same JVM. It
+ * drops every request in {@code examples/requests/} into the watched folder, prints each result as
+ * it finishes and what landed in S3, then stops. Everything it writes is under {@code target/demo/}.
+ */
+public final class Demo {
+
+    static final String CLIENT_ID = "demo-client";
+    static final String CLIENT_SECRET = "demo-client-secret-change-me";
+    static final String BUCKET = "demo-model-exports";
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of("target", "demo").toAbsolutePath();
+        deleteRecursively(home);
+        Files.createDirectories(home);
+        Path examples = Path.of(args.length > 0 ? args[0] : "examples/requests");
+
+        say("starting the Cognigy simulator and a local S3-compatible store ...");
+        CognigySimulator cognigy = new CognigySimulator(CLIENT_ID, CLIENT_SECRET).start();
+        EmbeddedS3 s3 = EmbeddedS3.startOnFilesystem(home.resolve("s3"));
+        s3.createBucket(BUCKET);
+
+        Main app = new Main(CognigyOps.class);
+        app.addOverrideProperty("cognigy.base-url", cognigy.baseUrl());
+        app.addOverrideProperty("cognigy.auth.client-id", CLIENT_ID);
+        app.addOverrideProperty("cognigy.auth.client-secret", CLIENT_SECRET);
+        app.addOverrideProperty("cognigy.inbox.dir", home.resolve("inbox").toString());
+        app.addOverrideProperty("cognigy.results.dir", home.resolve("results").toString());
+        app.addOverrideProperty("cognigy.audit.file", home.resolve("audit/audit.jsonl").toString());
+        app.addOverrideProperty("cognigy.spool.dir", home.resolve("spool").toString());
+        app.addOverrideProperty("cognigy.s3.bucket", BUCKET);
+        app.addOverrideProperty("cognigy.s3.endpoint-override", s3.endpoint().toString());
+        app.addOverrideProperty("cognigy.s3.path-style", "true");
+        app.addOverrideProperty("cognigy.poll.first-delay-ms", "500");
+        app.addOverrideProperty("cognigy.inbox.read-lock-check-ms", "300");
+        System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);
+        app.start();
+        say("cognigy-ops is running; Cognigy simulator at " + cognigy.baseUrl() + ", S3 at " + s3.endpoint());
+
+        List<Path> requests;
+        try (Stream<Path> files = Files.list(examples)) {
+            requests = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        Path inbox = home.resolve("inbox");
+        Files.createDirectories(inbox);
+        for (Path request : requests) {
+            Path tmp = inbox.resolve("." + request.getFileName() + ".part");
+            Files.copy(request, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, inbox.resolve(request.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            say("dropped " + examples.resolve(request.getFileName()) + " into " + inbox);
+        }
+
+        Path results = home.resolve("results");
+        Set<Path> seen = new LinkedHashSet<>();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (seen.size() < requests.size() && Instant.now().isBefore(deadline)) {
+            for (Path result : list(results)) {
+                if (seen.add(result)) {
+                    JsonNode json = Json.MAPPER.readTree(result.toFile());
+                    say("result " + json.path("runId").asText() + ": " + json.path("operation").asText() + " "
+                            + json.path("status").asText() + "\n" + Json.writePretty(json));
+                }
+            }
+            Thread.sleep(200);
+        }
+
+        say("objects in s3://" + BUCKET + ":");
+        for (String key : s3.listKeys(BUCKET)) {
+            HeadObjectResponse head = s3.head(BUCKET, key);
+            say("  " + key + "  " + head.contentLength() + " bytes, SSE " + s3.sseRequested(BUCKET, key)
+                    + ", metadata " + head.metadata());
+        }
+        say("inbox: .done/ " + names(inbox.resolve(".done")) + ", .failed/ " + names(inbox.resolve(".failed")));
+        say("audit trail: " + home.resolve("audit/audit.jsonl") + " ("
+                + Files.readAllLines(home.resolve("audit/audit.jsonl")).size() + " events)");
+
+        app.stop();
+        s3.close();
+        cognigy.close();
+        int missing = requests.size() - seen.size();
+        if (missing > 0) {
+            say(missing + " request(s) had no result within 120 s");
+        }
+        System.exit(missing == 0 ? 0 : 1);
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.forEach(f -> names.add(f.getFileName().toString()));
+            }
+        }
+        return names.stream().sorted().toList();
+    }
+
+    private static void say(String line) {
+        System.out.println("[demo] " + line);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
