@@ -118,7 +118,8 @@ public final class TokenProvider {
             response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(formBody(form))).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UncheckedIOException("token request to " + tokenUrl + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("token request to " + tokenUrl + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while requesting a token", e);

@@ -67,7 +67,8 @@ public final class ErrorClassifier {
 
     private static String describe(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause()) {
-            if (c instanceof TruncatedDownloadException || c instanceof CallFailedException) {
+            if (c instanceof TruncatedDownloadException || c instanceof CallFailedException
+                    || c instanceof java.io.UncheckedIOException) {
                 return c.getMessage();
             }
         }
