@@ -31,9 +31,10 @@ import dev.cognigyops.support.Secrets;
  * ({@code post}) or HTTP Basic ({@code basic}). Every secret it handles is registered with
  * {@link Secrets} so it can never be written out.
  *
- * <p>camel-http's own {@code oauth2*} options cache tokens too, but cannot drop a token the API
- * has refused (401), cannot authenticate with HTTP Basic, and do not cover the artifact download
- * made outside camel-http; this class does all three for every call.
+ * <p>camel-http's own {@code oauth2*} options fetch and cache tokens too (form or Basic), but their
+ * cache is static and cannot drop a token the API has refused (the 401 rule of SPEC §4), a refusal
+ * by the token endpoint reaches the caller without its status (so no clear UNAUTHORIZED), and they
+ * do not cover the artifact download made outside camel-http. This class does those, for every call.
  */
 public final class TokenProvider {
 

@@ -172,7 +172,7 @@ public final class NluExport implements Operation {
         URI base = URI.create(settings.require("cognigy.base-url"));
         URI url = resolve(base, state.downloadUrl);
         boolean sameOrigin = sameOrigin(base, url);
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.download(url.toString(), sameOrigin, state.resource()));
+        exchange.setProperty(OutboundCalls.CALL, OutboundCall.download(url.toString(), sameOrigin, "ARTIFACT_STORED", state.resource()));
     }
 
     /** Step (retried whole by the call route configuration): stream the artifact into S3. */

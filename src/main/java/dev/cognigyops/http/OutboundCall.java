@@ -32,9 +32,12 @@ public record OutboundCall(String method, String target, Map<String, String> que
         return new OutboundCall("POST", url, Map.of(), body, action, resource, false, WEBHOOK_RETRY);
     }
 
-    /** A download of something Cognigy produced: the token only goes to the tenant's own origin. */
-    public static OutboundCall download(String url, boolean tenantOrigin, String resource) {
-        return new OutboundCall("GET", url, Map.of(), null, null, resource, tenantOrigin, COGNIGY_RETRY);
+    /**
+     * A download of something Cognigy produced: the token only goes to the tenant's own origin.
+     * The step that reads it audits its success; a failure is audited under {@code action}.
+     */
+    public static OutboundCall download(String url, boolean tenantOrigin, String action, String resource) {
+        return new OutboundCall("GET", url, Map.of(), null, action, resource, tenantOrigin, COGNIGY_RETRY);
     }
 
     public OutboundCall withQuery(Map<String, String> params) {

@@ -272,6 +272,9 @@ class NluExportTest extends AppTestSupport {
             assertThat(result.path("error").path("message").asText()).contains("truncated").contains("100000 of " + artifact.length);
             assertThat(truncating.requests()).as("a broken transfer is retried like a reset: " + result).isEqualTo(4);
             assertThat(truncating.authorizationHeaders()).as("no token sent to another host").allMatch(h -> h == null);
+            JsonNode storeFailed = auditEvents().stream().filter(e -> e.path("action").asText().equals("ARTIFACT_STORED")).findFirst().orElseThrow();
+            assertThat(storeFailed.path("outcome").asText()).isEqualTo("FAILURE");
+            assertThat(storeFailed.path("details").path("error").asText()).contains("truncated");
         }
         assertThat(s3().listKeys(bucket)).noneMatch(k -> k.startsWith("nlu-exports/intent-classifier/1.4.0/"));
     }
