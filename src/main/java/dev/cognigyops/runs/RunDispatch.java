@@ -60,9 +60,15 @@ public final class RunDispatch {
         if (run.isDuplicate()) {
             log.info("request {} from {} ({}) has already run or is running: not started again",
                     run.requestId(), source, trigger.label());
-            audit.record(run, "DUPLICATE_REQUEST", "IGNORED", "request:" + run.runId(),
-                    Map.of("trigger", trigger.label(), "source", String.valueOf(source),
-                            "running", ledger.isRunning(run.runId())));
+            // the refusal is not part of the run it repeats, whose events end with RUN_FINISHED
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("duplicateOf", run.runId());
+            details.put("requestId", run.requestId());
+            details.put("trigger", trigger.label());
+            details.put("source", source);
+            details.put("running", ledger.isRunning(run.runId()));
+            audit.record(RunIds.newRunId(clock.instant()), run.operation(), "DUPLICATE_REQUEST", "IGNORED",
+                    "request:" + run.requestId(), details);
             JsonNode stored = ledger.storedResult(run.runId());
             exchange.getMessage().setBody(stored == null ? null : Json.write(stored));
             return;

@@ -304,7 +304,9 @@ class NluExportTest extends AppTestSupport {
         assertThat(first.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(second).as("the duplicate answers with the stored result").isEqualTo(first);
         cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(EXPORTS_PATH)));
-        assertThat(auditActions("once-only")).containsOnlyOnce("RUN_STARTED").contains("DUPLICATE_REQUEST");
+        assertThat(auditActions("once-only")).containsOnlyOnce("RUN_STARTED").endsWith("RUN_FINISHED");
+        assertThat(auditEvents()).filteredOn(e -> e.path("action").asText().equals("DUPLICATE_REQUEST"))
+                .singleElement().satisfies(e -> assertThat(e.path("details").path("duplicateOf").asText()).isEqualTo("once-only"));
     }
 
     @Test
