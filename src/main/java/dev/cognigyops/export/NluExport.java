@@ -44,7 +44,9 @@ public final class NluExport implements Operation {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_]{1,32}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern KEY = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\p{Cntrl}]{1,1024}");
+    private static final Pattern KEY = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\p{Cntrl}]+");
+    /** S3 keys are at most 1024 bytes; the staging key adds ".uploading-<runId>" to this one. */
+    static final int MAX_KEY_BYTES = 900;
     private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+[^\\s]*");
 
     private final Settings settings;
@@ -84,8 +86,12 @@ public final class NluExport implements Operation {
         if (bucket == null && !payload.hasNonNull("s3Bucket") && settings.get("cognigy.s3.bucket").isEmpty()) {
             v.add("payload.s3Bucket", "is required when the setting cognigy.s3.bucket is not set");
         }
-        v.optionalText(payload, "s3Key", "payload.s3Key", KEY,
-                "must be 1–1024 characters, not start with '/', and have no '..' segment or control character");
+        String key = v.optionalText(payload, "s3Key", "payload.s3Key", KEY,
+                "must not start with '/', and have no '..' segment or control character");
+        if (key != null && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            v.add("payload.s3Key", "must be at most " + MAX_KEY_BYTES + " bytes in UTF-8 (S3 allows 1024, and the "
+                    + "upload first goes to a staging key with a suffix)");
+        }
         v.optionalText(payload, "webhookUrl", "payload.webhookUrl", URL, "must be an absolute http(s) URL");
     }
 

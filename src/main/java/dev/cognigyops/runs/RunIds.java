@@ -22,8 +22,8 @@ public final class RunIds {
 
     /**
      * The requestId itself when it is already safe; otherwise its unsafe characters replaced by
-     * {@code _} and a short hash of the original appended, so two different requestIds never share a
-     * run id.
+     * {@code _} and a short hash of the original appended, so two different unsafe requestIds do not
+     * share a run id.
      */
     public static String fromRequestId(String requestId) {
         if (SAFE.matcher(requestId).matches() && !requestId.startsWith(".")) {

@@ -15,6 +15,8 @@ public final class Json {
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            // text after the first document is an error, never silently dropped (a second request in one file)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private static final ObjectMapper CANONICAL = JsonMapper.builder()

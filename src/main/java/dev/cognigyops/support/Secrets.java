@@ -17,10 +17,17 @@ public final class Secrets {
     public static final String MASK = "****";
     private static final int MIN_LENGTH = 6;
     private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
+    private static final String SECRET_FIELDS =
+            "client_secret|access_token|refresh_token|secret_access_key|aws_secret_access_key|password";
+    /**
+     * A credential after Bearer/Basic (at least 8 characters, one of them a digit or symbol, so that
+     * "Basic authentication" stays readable); a quoted JSON secret field up to its closing quote; a
+     * form or plain {@code key=value} secret up to its delimiter.
+     */
     private static final Pattern PATTERNS = Pattern.compile(
-            "(?i)(bearer\\s+|basic\\s+)[A-Za-z0-9._~+/=-]+"
-                    + "|((?:client_secret|access_token|refresh_token|secret_access_key|aws_secret_access_key|password)"
-                    + "\\s*[\"']?\\s*[=:]\\s*[\"']?)[^\"'&\\s,}]+");
+            "(?i)((?:bearer|basic)\\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}"
+                    + "|(\"(?:" + SECRET_FIELDS + ")\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*"
+                    + "|((?:" + SECRET_FIELDS + ")['\"]?\\s*[=:]\\s*['\"]?)[^\"'&\\s,}]+");
 
     private Secrets() {
     }
@@ -43,7 +50,8 @@ public final class Secrets {
             return text;
         }
         String out = text;
-        for (String secret : KNOWN) {
+        // longest first, so a secret that contains another is masked whole
+        for (String secret : KNOWN.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
             if (out.contains(secret)) {
                 out = out.replace(secret, MASK);
             }
@@ -55,7 +63,7 @@ public final class Secrets {
         StringBuilder sb = new StringBuilder();
         m.reset();
         while (m.find()) {
-            String prefix = m.group(1) != null ? m.group(1) : m.group(2);
+            String prefix = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             m.appendReplacement(sb, Matcher.quoteReplacement(prefix + MASK));
         }
         m.appendTail(sb);

@@ -1,0 +1,310 @@
+package dev.cognigyops.storage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.cognigyops.http.TruncatedDownloadException;
+import dev.cognigyops.testsupport.EmbeddedS3;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Streaming an artifact into a real (embedded) S3: verified object or nothing at all. */
+class ArtifactStoreTest {
+
+    static final String BUCKET = "artifacts";
+    static final Map<String, String> GIVEN = Map.of("export-format", "ONNX", "model-id", "intent-classifier");
+
+    static EmbeddedS3 s3;
+    static S3Client client;
+    static ArtifactStore store;
+
+    @BeforeAll
+    static void start() {
+        s3 = EmbeddedS3.start();
+        s3.createBucket(BUCKET);
+        // as AppConfiguration#s3Client builds it, with the fixture's endpoint and keys
+        client = S3Client.builder()
+                .region(Region.of(EmbeddedS3.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .forcePathStyle(true)
+                .endpointOverride(s3.endpoint())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+        store = new ArtifactStore(client, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    static String sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    void assertNoStagingKeys() {
+        assertThat(s3.listKeys(BUCKET)).noneMatch(k -> k.contains(".uploading-"));
+    }
+
+    void assertStored(String key, StoredObject stored, long size, String sha256) {
+        assertThat(stored.bucket()).isEqualTo(BUCKET);
+        assertThat(stored.key()).isEqualTo(key);
+        assertThat(stored.uri()).isEqualTo("s3://" + BUCKET + "/" + key);
+        assertThat(stored.sizeBytes()).isEqualTo(size);
+        assertThat(stored.sha256()).isEqualTo(sha256);
+        assertThat(stored.transferSeconds()).isGreaterThanOrEqualTo(0.0);
+
+        HeadObjectResponse head = s3.head(BUCKET, key);
+        assertThat(head.contentLength()).isEqualTo(size);
+        assertThat(head.contentType()).isEqualTo("application/octet-stream");
+        assertThat(head.metadata())
+                .containsEntry("sha256", sha256)
+                .containsEntry("artifact-size-bytes", Long.toString(size))
+                .containsEntry("export-format", "ONNX")
+                .containsEntry("model-id", "intent-classifier")
+                .containsKey("download-duration-sec");
+        assertThat(head.metadata().get("download-duration-sec")).matches("\\d+\\.\\d{2}");
+        assertThat(s3.sseRequested(BUCKET, key)).as("SSE asked for on the final object").isTrue();
+        assertThat(s3.lastWrite(BUCKET, key).orElseThrow().serverSideEncryption()).isEqualTo("AES256");
+        assertThat(s3.listKeys(BUCKET)).contains(key);
+        assertNoStagingKeys();
+    }
+
+    @Test
+    void knownLengthIsStoredWithItsHashAndMetadata() throws Exception {
+        byte[] artifact = randomBytes(300_000, 1);
+        String key = "nlu-exports/m/1/known.onnx";
+
+        StoredObject stored = store.store(new ByteArrayInputStream(artifact), artifact.length, BUCKET, key,
+                "application/octet-stream", GIVEN, "run-known");
+
+        assertStored(key, stored, artifact.length, sha256(artifact));
+        assertThat(s3.getBytes(BUCKET, key)).isEqualTo(artifact);
+        assertThat(s3.writes()).anySatisfy(w -> {
+            assertThat(w.operation()).isEqualTo("PutObject");
+            assertThat(w.key()).isEqualTo(key + ".uploading-run-known");
+            assertThat(w.sseRequested()).isTrue();
+        });
+    }
+
+    @Test
+    void anEmptyArtifactOfKnownLengthIsStored() throws Exception {
+        String key = "nlu-exports/m/1/empty.onnx";
+
+        StoredObject stored = store.store(new ByteArrayInputStream(new byte[0]), 0, BUCKET, key,
+                "application/octet-stream", GIVEN, "run-empty");
+
+        assertStored(key, stored, 0, sha256(new byte[0]));
+    }
+
+    @Test
+    void unknownLengthGoesMultipartWithoutHoldingTheArtifact() throws Exception {
+        long size = 20L * 1024 * 1024 + 12_345; // 3 parts of 8 MiB: 8 + 8 + ~4
+        String key = "nlu-exports/m/1/big.onnx";
+
+        StoredObject stored = store.store(new GeneratedStream(size, 7), -1, BUCKET, key,
+                "application/octet-stream", GIVEN, "run-big");
+
+        String expected = sha256(new GeneratedStream(size, 7));
+        assertStored(key, stored, size, expected);
+        try (InputStream back = s3.client().getObject(b -> b.bucket(BUCKET).key(key))) {
+            assertThat(sha256(back)).isEqualTo(expected);
+        }
+        assertThat(s3.writes()).anySatisfy(w -> {
+            assertThat(w.operation()).isEqualTo("CompleteMultipartUpload");
+            assertThat(w.key()).isEqualTo(key + ".uploading-run-big");
+            assertThat(w.sseRequested()).isTrue();
+        });
+    }
+
+    @Test
+    void unknownLengthSmallerThanOnePartIsStored() throws Exception {
+        byte[] artifact = randomBytes(70_000, 3);
+        String key = "nlu-exports/m/1/small-unknown.onnx";
+
+        StoredObject stored = store.store(new ByteArrayInputStream(artifact), -1, BUCKET, key,
+                "application/octet-stream", GIVEN, "run-small");
+
+        assertStored(key, stored, artifact.length, sha256(artifact));
+        assertThat(s3.getBytes(BUCKET, key)).isEqualTo(artifact);
+    }
+
+    @Test
+    void aSourceShorterThanAnnouncedLeavesNothing() {
+        byte[] artifact = randomBytes(100_000, 4);
+        String key = "nlu-exports/m/1/short.onnx";
+
+        TruncatedDownloadException failure = catchThrowableOfType(TruncatedDownloadException.class,
+                () -> store.store(new ByteArrayInputStream(artifact), 250_000, BUCKET, key,
+                        "application/octet-stream", GIVEN, "run-short"));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("100000").contains("250000");
+        assertThat(s3.exists(BUCKET, key)).isFalse();
+        assertThat(s3.exists(BUCKET, key + ".uploading-run-short")).isFalse();
+        assertNoStagingKeys();
+    }
+
+    @Test
+    void aSourceThatBreaksWithKnownLengthLeavesNothing() {
+        String key = "nlu-exports/m/1/broken-known.onnx";
+
+        TruncatedDownloadException failure = catchThrowableOfType(TruncatedDownloadException.class,
+                () -> store.store(new BreakingStream(new GeneratedStream(1_000_000, 5), 400_000), 1_000_000, BUCKET, key,
+                        "application/octet-stream", GIVEN, "run-broken-known"));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getCause()).isInstanceOf(IOException.class).hasMessageContaining("Connection reset");
+        assertThat(s3.exists(BUCKET, key)).isFalse();
+        assertThat(s3.exists(BUCKET, key + ".uploading-run-broken-known")).isFalse();
+        assertNoStagingKeys();
+    }
+
+    @Test
+    void aSourceThatBreaksWithUnknownLengthLeavesNothing() throws Exception {
+        String key = "nlu-exports/m/1/broken-unknown.onnx";
+
+        TruncatedDownloadException failure = catchThrowableOfType(TruncatedDownloadException.class,
+                () -> store.store(new BreakingStream(new GeneratedStream(20_000_000, 6), 9_000_000), -1, BUCKET, key,
+                        "application/octet-stream", GIVEN, "run-broken-unknown"));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("Connection reset");
+        assertThat(s3.exists(BUCKET, key)).isFalse();
+        assertThat(s3.exists(BUCKET, key + ".uploading-run-broken-unknown")).isFalse();
+        assertNoStagingKeys();
+        assertThat(client.listMultipartUploads(b -> b.bucket(BUCKET)).uploads())
+                .noneMatch(u -> u.key().startsWith(key));
+    }
+
+    @Test
+    void anExistingObjectSurvivesAFailedTransfer() throws Exception {
+        byte[] original = randomBytes(50_000, 8);
+        String key = "nlu-exports/m/1/keep.onnx";
+        store.store(new ByteArrayInputStream(original), original.length, BUCKET, key, "application/octet-stream",
+                GIVEN, "run-keep-1");
+
+        catchThrowableOfType(TruncatedDownloadException.class, () -> store.store(
+                new ByteArrayInputStream(randomBytes(10, 9)), 60_000, BUCKET, key, "application/octet-stream",
+                GIVEN, "run-keep-2"));
+
+        assertThat(s3.getBytes(BUCKET, key)).isEqualTo(original);
+        assertNoStagingKeys();
+    }
+
+    /**
+     * {@code size} pseudo-random bytes made on the fly, 64 KiB at a time: the same seed gives the same bytes,
+     * however the reader splits its reads.
+     */
+    static final class GeneratedStream extends InputStream {
+        private final long size;
+        private final Random random;
+        private final byte[] block = new byte[64 * 1024];
+        private int blockPos = block.length;
+        private long produced;
+
+        GeneratedStream(long size, long seed) {
+            this.size = size;
+            this.random = new Random(seed);
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (produced >= size) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (blockPos == block.length) {
+                random.nextBytes(block);
+                blockPos = 0;
+            }
+            int n = (int) Math.min(len, Math.min(size - produced, block.length - blockPos));
+            System.arraycopy(block, blockPos, b, off, n);
+            blockPos += n;
+            produced += n;
+            return n;
+        }
+    }
+
+    /** Passes {@code failAfter} bytes through, then fails as a reset connection does. */
+    static final class BreakingStream extends InputStream {
+        private final InputStream in;
+        private final long failAfter;
+        private long passed;
+
+        BreakingStream(InputStream in, long failAfter) {
+            this.in = in;
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (passed >= failAfter) {
+                throw new IOException("Connection reset");
+            }
+            int n = in.read(b, off, (int) Math.min(len, failAfter - passed));
+            if (n > 0) {
+                passed += n;
+            }
+            return n;
+        }
+    }
+}
