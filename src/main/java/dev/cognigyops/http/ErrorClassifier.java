@@ -42,6 +42,9 @@ public final class ErrorClassifier {
         } else if (Failures.isTimeout(failure)) {
             code = ErrorCode.TIMEOUT;
             message = what + "no answer in time: " + describe(failure) + tries;
+        } else if (isStorage(failure)) {
+            code = ErrorCode.STORAGE_ERROR;
+            message = what + describe(failure) + tries;
         } else if (Failures.isTransport(failure)) {
             code = ErrorCode.UPSTREAM_ERROR;
             message = what + describe(failure) + tries;
@@ -50,6 +53,15 @@ public final class ErrorClassifier {
             message = what + "unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
         return new RunError(RunStatus.FAILED, code, Secrets.redact(message));
+    }
+
+    private static boolean isStorage(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof dev.cognigyops.storage.StorageUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ErrorCode codeFor(int status) {
@@ -68,7 +80,7 @@ public final class ErrorClassifier {
     private static String describe(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause()) {
             if (c instanceof TruncatedDownloadException || c instanceof CallFailedException
-                    || c instanceof java.io.UncheckedIOException) {
+                    || c instanceof java.io.UncheckedIOException || c instanceof dev.cognigyops.storage.StorageUnavailableException) {
                 return c.getMessage();
             }
         }

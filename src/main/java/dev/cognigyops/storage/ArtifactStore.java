@@ -68,7 +68,8 @@ public final class ArtifactStore {
             if (length >= 0) {
                 s3.putObject(b -> b.bucket(bucket).key(staging).contentType(contentType).contentLength(length)
                                 .serverSideEncryption(ServerSideEncryption.AES256),
-                        RequestBody.fromInputStream(in, length));
+                        // nothing to stream for an empty body; S3-compatible stores answer an empty chunked one early
+                        length == 0 ? RequestBody.empty() : RequestBody.fromInputStream(in, length));
                 stagingWritten = true;
                 in.checkComplete();
             } else {
@@ -94,8 +95,11 @@ public final class ArtifactStore {
             if (truncated != null) {
                 throw truncated;
             }
-            throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 rejected the artifact for s3://" + bucket + "/" + key
-                    + ": " + e.getMessage());
+            String where = "s3://" + bucket + "/" + key;
+            if (isTransient(e)) {
+                throw new StorageUnavailableException("S3 did not take the artifact for " + where + ": " + e.getMessage(), e);
+            }
+            throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 rejected the artifact for " + where + ": " + e.getMessage());
         } finally {
             deleteQuietly(bucket, staging, stagingWritten || length >= 0);
         }
@@ -142,6 +146,14 @@ public final class ArtifactStore {
         } catch (RuntimeException ignored) {
             // nothing there, or S3 unreachable: the staging key is never read as an artifact
         }
+    }
+
+    /** No answer, a broken connection, or S3 saying it is busy: worth another try. Anything else (403, 404) is not. */
+    static boolean isTransient(SdkException e) {
+        if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3) {
+            return s3.statusCode() >= 500 || s3.statusCode() == 429;
+        }
+        return e instanceof software.amazon.awssdk.core.exception.SdkClientException;
     }
 
     private static TruncatedDownloadException findTruncation(Throwable e) {

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Streaming an artifact into a real (embedded) S3: verified object or nothing at all. */
@@ -35,13 +36,18 @@ class ArtifactStoreTest {
     static final Map<String, String> GIVEN = Map.of("export-format", "ONNX", "model-id", "intent-classifier");
 
     static EmbeddedS3 s3;
-    static S3Client client;
-    static ArtifactStore store;
+    S3Client client;
+    ArtifactStore store;
 
     @BeforeAll
     static void start() {
         s3 = EmbeddedS3.start();
         s3.createBucket(BUCKET);
+    }
+
+    /** A client per test: S3Proxy closes the connection after refusing a body, and a pooled one would carry that over. */
+    @org.junit.jupiter.api.BeforeEach
+    void newClient() {
         // as AppConfiguration#s3Client builds it, with the fixture's endpoint and keys
         client = S3Client.builder()
                 .region(Region.of(EmbeddedS3.REGION))
@@ -57,11 +63,35 @@ class ArtifactStoreTest {
         store = new ArtifactStore(client, Clock.systemUTC());
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    @Test
+    void s3BeingUnreachableOrBusyIsTransientAndARefusalIsNot() {
+        assertThat(ArtifactStore.isTransient(software.amazon.awssdk.core.exception.SdkClientException.create("Broken pipe"))).isTrue();
+        assertThat(ArtifactStore.isTransient(s3Error(503))).isTrue();
+        assertThat(ArtifactStore.isTransient(s3Error(429))).isTrue();
+        assertThat(ArtifactStore.isTransient(s3Error(500))).isTrue();
+        assertThat(ArtifactStore.isTransient(s3Error(403))).isFalse();
+        assertThat(ArtifactStore.isTransient(s3Error(404))).isFalse();
+    }
+
+    @Test
+    void aMissingBucketIsAStorageErrorThatIsNotRetried() {
+        assertThatThrownBy(() -> store.store(new java.io.ByteArrayInputStream(new byte[10]), 10, "no-such-bucket",
+                "k.onnx", "application/octet-stream", java.util.Map.of(), "run-1"))
+                .isInstanceOf(dev.cognigyops.runs.RunFailure.class)
+                .hasMessageContaining("s3://no-such-bucket/k.onnx");
+    }
+
+    static software.amazon.awssdk.core.exception.SdkException s3Error(int status) {
+        return software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(status).message("status " + status).build();
+    }
+
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (s3 != null) {
             s3.close();
         }
