@@ -1,0 +1,84 @@
+package dev.cognigyops.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cognigyops.runs.RunContext;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.support.Secrets;
+
+/**
+ * Writes audit events (SPEC §3): one JSON object per line in the audit file, and the same line to
+ * the audit topic when Kafka is on. The file is the record of truth; a topic that cannot be
+ * reached is logged and does not stop a run. Secrets are redacted from every line.
+ */
+public final class AuditLog {
+
+    public static final String ACTOR = "cognigy-ops";
+
+    private final Path file;
+    private final Clock clock;
+    private final BiConsumer<String, String> topic;
+    private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
+
+    /**
+     * @param topic publishes (key, line) to the audit topic; a no-op when Kafka is off
+     */
+    public AuditLog(Path file, Clock clock, BiConsumer<String, String> topic) {
+        this.file = file;
+        this.clock = clock;
+        this.topic = topic;
+    }
+
+    public JsonNode record(RunContext run, String action, String outcome, String resource, Map<String, ?> details) {
+        return record(run.runId(), run.operation(), action, outcome, resource, details);
+    }
+
+    /** An event under a run id of its own, e.g. a refused duplicate request that starts no run. */
+    public JsonNode record(String runId, String operation, String action, String outcome, String resource,
+                           Map<String, ?> details) {
+        ObjectNode event = Json.object();
+        event.put("eventId", UUID.randomUUID().toString());
+        event.put("timestamp", clock.instant().toString());
+        event.put("runId", runId);
+        event.put("operation", operation);
+        event.put("action", action);
+        event.put("outcome", outcome);
+        event.put("actor", ACTOR);
+        event.put("resource", resource);
+        event.set("details", details == null ? Json.object() : Json.MAPPER.valueToTree(details));
+        String line = Secrets.redact(Json.write(event));
+        append(line);
+        try {
+            topic.accept(runId, line);
+        } catch (RuntimeException e) {
+            log.warn("audit event {} for run {} is in {} but could not be published: {}",
+                    action, runId, file, e.getMessage());
+        }
+        return event;
+    }
+
+    private synchronized void append(String line) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write audit file " + file, e);
+        }
+    }
+}
