@@ -60,6 +60,9 @@ public final class ArtifactStore {
             throw new RunFailure(ErrorCode.STORAGE_ERROR, "artifact of " + length + " bytes is over the 5 GiB "
                     + "that a single S3 copy can take; not supported");
         }
+        if (length == 0) {
+            throw emptyArtifact(bucket, key);
+        }
         String staging = key + ".uploading-" + stagingTag;
         Instant started = clock.instant();
         HashingInputStream in = new HashingInputStream(source, length);
@@ -68,13 +71,14 @@ public final class ArtifactStore {
             if (length >= 0) {
                 s3.putObject(b -> b.bucket(bucket).key(staging).contentType(contentType).contentLength(length)
                                 .serverSideEncryption(ServerSideEncryption.AES256),
-                        // nothing to stream for an empty body; S3-compatible stores answer an empty chunked one early
-                        length == 0 ? RequestBody.empty() : RequestBody.fromInputStream(in, length));
+                        RequestBody.fromInputStream(in, length));
                 stagingWritten = true;
                 in.checkComplete();
             } else {
-                multipartUpload(in, bucket, staging, contentType);
-                stagingWritten = true;
+                stagingWritten = multipartUpload(in, bucket, staging, contentType);
+            }
+            if (in.count() == 0) {
+                throw emptyArtifact(bucket, key);
             }
             if (in.count() > SINGLE_REQUEST_LIMIT) {
                 throw new RunFailure(ErrorCode.STORAGE_ERROR, "artifact of " + in.count()
@@ -105,28 +109,29 @@ public final class ArtifactStore {
         }
     }
 
-    private void multipartUpload(HashingInputStream in, String bucket, String key, String contentType) throws IOException {
+    /** Uploads the stream in parts of {@link #PART_SIZE}; false when it was empty and nothing was created. */
+    private boolean multipartUpload(HashingInputStream in, String bucket, String key, String contentType) throws IOException {
+        byte[] buffer = new byte[PART_SIZE];
+        int filled = in.readNBytes(buffer, 0, buffer.length);
+        if (filled == 0) {
+            return false;
+        }
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
                 .serverSideEncryption(ServerSideEncryption.AES256)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
-            byte[] buffer = new byte[PART_SIZE];
             int partNumber = 1;
-            while (true) {
-                int filled = in.readNBytes(buffer, 0, buffer.length);
-                if (filled == 0 && partNumber > 1) {
-                    break;
-                }
+            while (filled > 0) {
                 int number = partNumber++;
+                byte[] part = java.util.Arrays.copyOf(buffer, filled);
                 String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) filled), RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled))).eTag();
+                        .contentLength((long) part.length), RequestBody.fromBytes(part)).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-                if (filled < buffer.length) {
-                    break;
-                }
+                filled = filled < buffer.length ? 0 : in.readNBytes(buffer, 0, buffer.length);
             }
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            return true;
         } catch (IOException | RuntimeException e) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
@@ -146,6 +151,12 @@ public final class ArtifactStore {
         } catch (RuntimeException ignored) {
             // nothing there, or S3 unreachable: the staging key is never read as an artifact
         }
+    }
+
+    /** An empty download is never a model: it is reported, and nothing is stored. */
+    private static RunFailure emptyArtifact(String bucket, String key) {
+        return new RunFailure(ErrorCode.UPSTREAM_ERROR, "the artifact for s3://" + bucket + "/" + key
+                + " is empty (0 bytes); nothing was stored");
     }
 
     /** No answer, a broken connection, or S3 saying it is busy: worth another try. Anything else (403, 404) is not. */

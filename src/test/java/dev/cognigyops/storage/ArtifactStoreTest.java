@@ -162,13 +162,18 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void anEmptyArtifactOfKnownLengthIsStored() throws Exception {
-        String key = "nlu-exports/m/1/empty.onnx";
+    void anEmptyArtifactIsRefusedAndNothingIsStored() {
+        String known = "nlu-exports/m/1/empty.onnx";
+        String unknown = "nlu-exports/m/1/empty-unknown-length.onnx";
 
-        StoredObject stored = store.store(new ByteArrayInputStream(new byte[0]), 0, BUCKET, key,
-                "application/octet-stream", GIVEN, "run-empty");
+        assertThatThrownBy(() -> store.store(new ByteArrayInputStream(new byte[0]), 0, BUCKET, known,
+                "application/octet-stream", GIVEN, "run-empty"))
+                .isInstanceOf(dev.cognigyops.runs.RunFailure.class).hasMessageContaining("is empty (0 bytes)");
+        assertThatThrownBy(() -> store.store(new ByteArrayInputStream(new byte[0]), -1, BUCKET, unknown,
+                "application/octet-stream", GIVEN, "run-empty-2"))
+                .isInstanceOf(dev.cognigyops.runs.RunFailure.class).hasMessageContaining("is empty (0 bytes)");
 
-        assertStored(key, stored, 0, sha256(new byte[0]));
+        assertThat(s3.listKeys(BUCKET)).noneMatch(k -> k.startsWith("nlu-exports/m/1/empty"));
     }
 
     @Test
