@@ -18,7 +18,7 @@ ENV COGNIGY_INBOX_DIR=/data/inbox \
     COGNIGY_RESULTS_DIR=/data/results \
     COGNIGY_AUDIT_FILE=/data/audit/audit.jsonl \
     COGNIGY_SPOOL_DIR=/data/spool \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+    JDK_JAVA_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=32m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 VOLUME ["/data/inbox", "/data/results", "/data/audit", "/data/spool"]
 USER cognigy
 ENTRYPOINT ["java", "-jar", "/app/cognigy-ops.jar"]

@@ -116,7 +116,9 @@ public class AppConfiguration implements CamelConfiguration {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.get("cognigy.s3.region", "us-east-1")))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClientBuilder(ApacheHttpClient.builder())
+                // a server-side copy of a large artifact sends nothing until it is done (about 6 s a GiB)
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(
+                        Duration.ofSeconds(Long.parseLong(settings.get("cognigy.s3.read-timeout-seconds", "300")))))
                 .forcePathStyle(settings.flag("cognigy.s3.path-style", false))
                 // a streamed upload cannot be replayed: a failed transfer is retried whole, by RetryPolicy
                 .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
