@@ -105,8 +105,8 @@ class SecretsTest {
             "client_secret=only                                   |client_secret=****",
             "`{\"access_token\":\"eyJ.abc.def\",\"expires_in\":3600}` |`{\"access_token\":\"****\",\"expires_in\":3600}`",
             "`{\"refresh_token\": \"r-123\"}`                     |`{\"refresh_token\": \"****\"}`",
-            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCY |aws_secret_access_key = ****",
-            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI                  |AWS_SECRET_ACCESS_KEY=****",
+            "aws_secret_access_key = fake-key/for+tests |aws_secret_access_key = ****",
+            "AWS_SECRET_ACCESS_KEY=fake-aws-key                  |AWS_SECRET_ACCESS_KEY=****",
             "password: hunter2 and more                           |password: **** and more",
             "`'client_secret': 'abc'`                             |`'client_secret': '****'`"})
     void masksSecretLookingFieldsByPattern(String text, String expected) {
