@@ -40,10 +40,6 @@ public record OutboundCall(String method, String target, Map<String, String> que
         return new OutboundCall("GET", url, Map.of(), null, action, resource, tenantOrigin, COGNIGY_RETRY);
     }
 
-    public OutboundCall withQuery(Map<String, String> params) {
-        return new OutboundCall(method, target, Map.copyOf(params), body, action, resource, bearer, retrySettings);
-    }
-
     public boolean isAbsolute() {
         return target.startsWith("http://") || target.startsWith("https://");
     }

@@ -1,6 +1,5 @@
 package dev.cognigyops.support;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,10 +16,6 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             // text after the first document is an error, never silently dropped (a second request in one file)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     private Json() {
@@ -42,16 +37,6 @@ public final class Json {
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Sorted keys, no insignificant whitespace: the form that content hashes are taken of. */
-    public static String canonical(JsonNode value) {
-        try {
-            Object plain = CANONICAL.treeToValue(value, Object.class);
-            return CANONICAL.writeValueAsString(plain);
-        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
