@@ -30,6 +30,7 @@ class KafkaTriggerTest extends AppTestSupport {
 
     /** Each test sends on a requests topic of its own, so no test runs another's requests. */
     String requests;
+    String group;
     static final String RESULTS = "cognigy.run-results";
     static final String AUDIT = "cognigy.audit";
     static final String DLT = "cognigy.run-requests.dlt";
@@ -59,7 +60,8 @@ class KafkaTriggerTest extends AppTestSupport {
         kafka().createTopics(requests);
         p.setProperty("cognigy.kafka.brokers", kafka().bootstrapServers());
         p.setProperty("cognigy.kafka.requests-topic", requests);
-        p.setProperty("cognigy.kafka.group-id", "cognigy-ops-" + java.util.UUID.randomUUID());
+        group = "cognigy-ops-" + java.util.UUID.randomUUID();
+        p.setProperty("cognigy.kafka.group-id", group);
         p.setProperty("cognigy.kafka.poll-timeout-ms", "200");
         return p;
     }
@@ -98,6 +100,7 @@ class KafkaTriggerTest extends AppTestSupport {
                 .startsWith("RUN_STARTED").endsWith("RUN_FINISHED").contains("ARTIFACT_STORED", "EXPORT_COMPLETED");
         assertThat(audit.get(0).path("details").path("source").asText()).startsWith("kafka:" + requests + "/");
         assertThat(Files.list(workDir.resolve("spool")).toList()).as("spool emptied after the run").isEmpty();
+        assertThat(committedOffset()).as("the record's offset is committed once it is handed off").isEqualTo(1L);
     }
 
     @Test
@@ -119,6 +122,14 @@ class KafkaTriggerTest extends AppTestSupport {
                 .filter(r -> "bad-from-kafka".equals(r.key())).findFirst().orElseThrow());
         assertThat(result.path("status").asText()).isEqualTo("REJECTED");
         cognigy.verify(exactly(0), postRequestedFor(urlEqualTo("/oauth/token")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset() == 1L);
+    }
+
+    /** The consumer group's committed offset on the requests topic, or -1. */
+    long committedOffset() throws Exception {
+        var offsets = kafka().admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        var committed = offsets.get(new org.apache.kafka.common.TopicPartition(requests, 0));
+        return committed == null ? -1 : committed.offset();
     }
 
     static String header(ConsumerRecord<String, String> record, String name) {
