@@ -108,8 +108,10 @@ class KafkaTriggerTest extends AppTestSupport {
         String bad = "{\"operation\":\"nlu-export\",\"requestId\":\"bad-from-kafka\",\"payload\":{\"modelId\":\"x\"}}";
         kafka().send(requests, "k-bad", bad, Map.of("traceparent", "00-def-01"));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !kafka().readAll(DLT, 1, Duration.ofMillis(500)).isEmpty());
-        ConsumerRecord<String, String> dead = kafka().readAll(DLT, 1, Duration.ofSeconds(5)).get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka().readAll(DLT, 1, Duration.ofMillis(500)).stream()
+                .anyMatch(r -> bad.equals(r.value())));
+        ConsumerRecord<String, String> dead = kafka().readAll(DLT, 1, Duration.ofSeconds(5)).stream()
+                .filter(r -> bad.equals(r.value())).findFirst().orElseThrow();
         assertThat(dead.value()).as("the record is kept as sent").isEqualTo(bad);
         assertThat(dead.key()).isEqualTo("k-bad");
         assertThat(header(dead, "cognigy-error-code")).isEqualTo("INVALID_REQUEST");
@@ -130,6 +132,20 @@ class KafkaTriggerTest extends AppTestSupport {
         var offsets = kafka().admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         var committed = offsets.get(new org.apache.kafka.common.TopicPartition(requests, 0));
         return committed == null ? -1 : committed.offset();
+    }
+
+    @Test
+    void anInvalidRecordReusingARequestIdThatRanIsStillDeadLetteredAndCommitted() throws Exception {
+        kafka().send(requests, "k-1", ExportStubs.request("ran-once", ""));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(workDir.resolve("results/ran-once.json")));
+
+        String bad = "{\"operation\":\"nlu-export\",\"requestId\":\"ran-once\",\"payload\":{\"colour\":\"red\"}}";
+        kafka().send(requests, "k-again", bad);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka().readAll(DLT, 1, Duration.ofMillis(500)).stream()
+                .anyMatch(r -> bad.equals(r.value())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> committedOffset() == 2L);
+        assertThat(resultFile("ran-once").path("status").asText()).as("the stored result is untouched").isEqualTo("SUCCEEDED");
     }
 
     static String header(ConsumerRecord<String, String> record, String name) {
