@@ -208,6 +208,7 @@ public final class NluExport implements Operation {
         details.put("server_side_encryption", "AES256");
         details.put("attempts", OutboundCalls.attempts(exchange));
         audit.record(run(exchange), "ARTIFACT_STORED", "SUCCESS", state.resource(), details);
+        exchange.removeProperty(OutboundCalls.CALL);
     }
 
     /** Filter: is there a webhook to notify? */

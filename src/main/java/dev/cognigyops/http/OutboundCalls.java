@@ -132,6 +132,8 @@ public final class OutboundCalls {
             exchange.setProperty(RESPONSE_LOCATION, location);
         }
         recordCall(exchange, "SUCCESS", status, null);
+        // done: a later failure that is not a call must not be described as this call
+        exchange.removeProperty(CALL);
     }
 
     /** From the route configuration's onExceptionOccurred: decide, and set the wait before the retry. */
