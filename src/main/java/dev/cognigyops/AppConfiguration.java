@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,6 +33,7 @@ import dev.cognigyops.http.OutboundCalls;
 import dev.cognigyops.http.RetryPolicy;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.Inbox;
+import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunDispatch;
 import dev.cognigyops.runs.RunLedger;
 import dev.cognigyops.runs.RunRequests;
@@ -74,7 +76,18 @@ public class AppConfiguration implements CamelConfiguration {
         var nluExport = new NluExport(settings, download, new ArtifactStore(s3, clock), audit, clock);
 
         var ledger = new RunLedger(results);
-        var requests = new RunRequests(List.of(nluExport), ledger, clock);
+        List<Operation> operations = new ArrayList<>();
+        operations.add(nluExport);
+
+        // bot-deploy: build, bind and add to operations here
+
+        // training-monitor: build, bind and add to operations here
+
+        // flow-deploy: build, bind and add to operations here
+
+        // nlp-retrain: build, bind and add to operations here
+
+        var requests = new RunRequests(operations, ledger, clock);
         var tokens = new TokenProvider(http,
                 URI.create(settings.get("cognigy.auth.token-url", stripSlash(baseUrl) + "/oauth/token")),
                 settings.get("cognigy.auth.client-id", ""), settings.get("cognigy.auth.client-secret", ""),

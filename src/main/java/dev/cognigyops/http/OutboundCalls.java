@@ -96,6 +96,7 @@ public final class OutboundCalls {
                     .collect(Collectors.joining("&")));
         }
         message.setHeader("Accept", "application/json");
+        call.headers().forEach(message::setHeader);
         if (call.body() != null) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
             message.setBody(Json.write(call.body()));

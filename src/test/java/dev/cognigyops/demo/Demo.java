@@ -61,6 +61,15 @@ public final class Demo {
         app.addOverrideProperty("cognigy.s3.path-style", "true");
         app.addOverrideProperty("cognigy.poll.first-delay-ms", "500");
         app.addOverrideProperty("cognigy.inbox.read-lock-check-ms", "300");
+
+        // bot-deploy: register its simulator area and settings (app.addOverrideProperty) here
+
+        // training-monitor: register its simulator area and settings (app.addOverrideProperty) here
+
+        // flow-deploy: register its simulator area and settings (app.addOverrideProperty) here
+
+        // nlp-retrain: register its simulator area (and MLflow) and settings (app.addOverrideProperty) here
+
         System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);
         app.start();
