@@ -137,6 +137,51 @@ class FlowDeployTest extends AppTestSupport {
         assertThat(actions.stream().filter("FLOW_VERIFIED"::equals)).hasSize(250);
         assertThat(actions.stream().filter("MANIFEST_STORED"::equals)).hasSize(2);
         assertThat(resultFile("deploy-250")).isEqualTo(result);
+        String auditFile = java.nio.file.Files.readString(workDir.resolve("audit/audit.jsonl"));
+        assertThat(auditFile + result + s3().getString(bucket, manifestKey("deploy-250")))
+                .doesNotContain("token-1").doesNotContain(CLIENT_SECRET);
+    }
+
+    @Test
+    void aListingWhoseTotalIsNeverReachedFailsWithoutPushingAndWithoutLoopingForever() throws Exception {
+        ObjectNode page = Json.object();
+        page.putArray("items").add(flow("flow_a", "1.0.0")).add(flow("flow_b", "1.0.0"));
+        page.put("total", 900);
+        // the server ignores the offset: every page is the same two flows
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(FlowStubs.FLOWS))
+                .willReturn(okJson(Json.write(page))));
+        stubs.everyFlowDeployedAt("1.0.0");
+
+        JsonNode result = run(request("inconsistent", ""));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.path("error").path("message").asText()).contains("total 900").contains("no new item");
+        cognigy.verify(exactly(2), getRequestedFor(urlPathEqualTo(FlowStubs.FLOWS)));
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)));
+    }
+
+    @Test
+    void aRollbackThatFailsIsReportedAndTheOthersAreStillRolledBack() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0"), flow("flow_b", "2.0.0", "flow:flow_a"), flow("flow_c", "2.0.0", "flow:flow_b")), 100);
+        stubs.flowInTarget("flow_a", "1.0.0", "deployed", 201);
+        stubs.flowInTarget("flow_b", "1.0.0", "deployed", 201);
+        stubs.flowInTarget("flow_c", "1.0.0", "deployed", 500);
+        cognigy.stubFor(post(urlPathEqualTo(FlowStubs.rollback("flow_b"))).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withBody("{\"message\":\"rollback service down\"}")));
+
+        JsonNode result = run(request("rollback-fails", ""));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.path("error").path("message").asText())
+                .startsWith("flow flow_c failed: POST " + IMPORT + ": HTTP 500")
+                .contains("rolled back: flow_a").contains("rollback failed: flow_b");
+        // the import was retried per the shared policy (4 attempts in tests), and so was the rollback
+        cognigy.verify(exactly(4), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_c"))));
+        cognigy.verify(exactly(4), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_b"))));
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_a"))));
+        JsonNode manifest = storedManifest("rollback-fails");
+        assertThat(statuses(manifest)).containsExactly("flow_a=rolled_back", "flow_b=rollback_failed", "flow_c=failed");
+        assertThat(manifest.path("flows").get(1).path("note").asText()).contains("HTTP 503").contains("rollback service down");
     }
 
     @Test
