@@ -14,7 +14,8 @@ import dev.cognigyops.runs.RunFailure;
  * Reads a {@code {items, total, limit, offset}} listing page by page until {@code total} items are
  * in, and never forever: a page that brings no new item before the total is reached, or more pages
  * than {@code maxPages}, means the listing is inconsistent, and the run fails rather than act on
- * part of it. Items are kept by {@code id}, in the order first seen.
+ * part of it. Items are kept by {@code id}, in the order first seen; an item repeated as it was
+ * (overlapping pages) is kept once, two different items under one id fail the run.
  */
 public final class Pager {
 
@@ -71,7 +72,13 @@ public final class Pager {
         for (JsonNode item : list) {
             String id = item.path("id").isValueNode() ? item.path("id").asText() : null;
             // an item without an id is kept (the flow schema names it); it cannot repeat by id
-            items.putIfAbsent(id == null || id.isBlank() ? "#page" + pages + "-" + position : id, item);
+            String key = id == null || id.isBlank() ? "#page" + pages + "-" + position : id;
+            JsonNode earlier = items.putIfAbsent(key, item);
+            if (earlier != null && !earlier.equals(item)) {
+                // pages that overlap repeat an item as it was; two different items under one id are not that
+                throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the " + what + " listing has two different items with id "
+                        + id + " (page " + pages + "); not choosing one");
+            }
             position++;
         }
         if (items.size() >= total) {

@@ -68,6 +68,20 @@ class PagerTest {
     }
 
     @Test
+    void overlappingPagesKeepEachItemOnceButTwoDifferentItemsUnderOneIdFail() {
+        Pager pager = new Pager("flows", 100, 100);
+        pager.accept(page(4, 0, 3));
+        pager.accept(page(4, 2, 2));
+        assertThat(pager.items()).extracting(i -> i.path("id").asText()).containsExactly("flow_0", "flow_1", "flow_2", "flow_3");
+
+        Pager conflicting = new Pager("flows", 2, 100);
+        conflicting.accept(page(4, 0, 2));
+        ObjectNode clash = (ObjectNode) page(4, 1, 2);
+        ((ObjectNode) clash.path("items").get(0)).put("name", "another flow_1");
+        assertThatThrownBy(() -> conflicting.accept(clash)).hasMessageContaining("two different items with id flow_1");
+    }
+
+    @Test
     void moreThanMaxPagesFails() {
         Pager pager = new Pager("intents", 1, 3);
         pager.accept(page(10, 0, 1));
