@@ -47,8 +47,8 @@ public final class FlowDeploy implements Operation {
     private static final Set<String> FIELDS = Set.of("targetEnvironmentId", "flowIds", "dryRun");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String ID_HINT = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
-    /** How many violations the error message lists; the output lists them all. */
-    private static final int MESSAGE_VIOLATIONS = 50;
+    /** How many violations (or missing dependencies) the error message lists; the output lists them all. */
+    private static final int MESSAGE_LIMIT = 50;
 
     private final Settings settings;
     private final FlowSchema schema;
@@ -199,11 +199,11 @@ public final class FlowDeploy implements Operation {
             ArrayNode list = run(exchange).output().putArray("violations");
             violations.forEach(x -> list.addObject().put("flowId", x.flow()).put("path", x.path()).put("message", x.message()));
             audit.record(run(exchange), "FLOWS_VALIDATED", "FAILURE", "flows", details);
-            String shown = violations.stream().limit(MESSAGE_VIOLATIONS).map(FlowSchema.Violation::toString)
+            String shown = violations.stream().limit(MESSAGE_LIMIT).map(FlowSchema.Violation::toString)
                     .collect(Collectors.joining(" | "));
             throw new RunFailure(ErrorCode.PRECONDITION_FAILED, invalid.size() + " of " + selected.size()
                     + " flows break the flow schema (" + violations.size() + " violations); nothing was pushed: " + shown
-                    + (violations.size() > MESSAGE_VIOLATIONS ? " | … (all " + violations.size() + " in output.violations)" : ""));
+                    + (violations.size() > MESSAGE_LIMIT ? " | … (all " + violations.size() + " in output.violations)" : ""));
         }
         audit.record(run(exchange), "FLOWS_VALIDATED", "SUCCESS", "flows", details);
         selected.forEach(f -> state.flows.put(f.path("id").asText(), f));
@@ -235,8 +235,10 @@ public final class FlowDeploy implements Operation {
         if (missing) {
             ArrayNode list = run(exchange).output().putArray("missingDependencies");
             state.resolution.missing().forEach(list::add);
-            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, state.resolution.missing().size()
-                    + " missing dependencies; nothing was pushed: " + String.join(" | ", state.resolution.missing()));
+            List<String> missingList = state.resolution.missing();
+            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missingList.size() + " missing dependencies; nothing was pushed: "
+                    + String.join(" | ", missingList.subList(0, Math.min(MESSAGE_LIMIT, missingList.size())))
+                    + (missingList.size() > MESSAGE_LIMIT ? " | … (all " + missingList.size() + " in output.missingDependencies)" : ""));
         }
     }
 

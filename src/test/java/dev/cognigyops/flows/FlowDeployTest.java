@@ -233,6 +233,24 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aLongListOfProblemsIsCutInTheMessageButWholeInTheOutput() throws Exception {
+        List<ObjectNode> flows = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            flows.add(flow(String.format("flow_m%02d", i), "1.0.0", "intent:gone_" + i));
+        }
+        stubs.listing(flows, 100);
+        stubs.target(List.of("greet"), List.of());
+
+        JsonNode result = run(request("many-missing", ""));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("DEPENDENCY_MISSING");
+        String message = result.path("error").path("message").asText();
+        assertThat(message).startsWith("60 missing dependencies").contains("flow flow_m49 references intent gone_49")
+                .doesNotContain("flow_m50").endsWith("… (all 60 in output.missingDependencies)");
+        assertThat(result.path("output").path("missingDependencies")).hasSize(60);
+    }
+
+    @Test
     void flowsArePushedReferencedFirstAndACycleIsReportedAndBroken() throws Exception {
         // main → menu → (billing ⇄ support); faq alone
         stubs.listing(List.of(flow("flow_main", "3.0.0", "flow:flow_menu"), flow("flow_menu", "1.2.0", "flow:flow_billing", "flow:flow_support"),
