@@ -83,7 +83,10 @@ public class AppConfiguration implements CamelConfiguration {
 
         // training-monitor: build, bind and add to operations here
 
-        // flow-deploy: build, bind and add to operations here
+        var flowDeploy = new dev.cognigyops.flows.FlowDeploy(settings, new dev.cognigyops.flows.FlowSchema(),
+                new ArtifactStore(s3, clock), audit, clock);
+        registry.bind("flowDeploy", flowDeploy);
+        operations.add(flowDeploy);
 
         // nlp-retrain: build, bind and add to operations here
 

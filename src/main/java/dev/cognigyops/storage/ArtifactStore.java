@@ -109,6 +109,31 @@ public final class ArtifactStore {
         }
     }
 
+    /**
+     * Writes a small JSON document (a manifest) to {@code bucket/key} in one PUT, with
+     * {@code ServerSideEncryption=AES256} and its SHA-256 as user metadata {@code sha256}; a write
+     * S3 refuses, or cannot take, is a STORAGE_ERROR naming the object.
+     */
+    public StoredObject putJson(String bucket, String key, com.fasterxml.jackson.databind.JsonNode document) {
+        byte[] bytes = dev.cognigyops.support.Json.write(document).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha256;
+        try {
+            sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+        Instant started = clock.instant();
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json").contentLength((long) bytes.length)
+                    .serverSideEncryption(ServerSideEncryption.AES256).metadata(Map.of("sha256", sha256)),
+                    RequestBody.fromBytes(bytes));
+        } catch (SdkException e) {
+            throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 did not take s3://" + bucket + "/" + key + ": " + e.getMessage());
+        }
+        return new StoredObject(bucket, key, bytes.length, sha256,
+                Duration.between(started, clock.instant()).toMillis() / 1000.0);
+    }
+
     /** Uploads the stream in parts of {@link #PART_SIZE}; false when it was empty and nothing was created. */
     private boolean multipartUpload(HashingInputStream in, String bucket, String key, String contentType) throws IOException {
         byte[] buffer = new byte[PART_SIZE];

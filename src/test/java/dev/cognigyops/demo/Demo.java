@@ -66,7 +66,9 @@ public final class Demo {
 
         // training-monitor: register its simulator area and settings (app.addOverrideProperty) here
 
-        // flow-deploy: register its simulator area and settings (app.addOverrideProperty) here
+        cognigy.register(new dev.cognigyops.demo.simulator.FlowDeployApi());
+        app.addOverrideProperty("cognigy.flow-deploy.page-size", "4");
+        app.addOverrideProperty("cognigy.poll.flow-deploy.first-delay-ms", "200");
 
         // nlp-retrain: register its simulator area (and MLflow) and settings (app.addOverrideProperty) here
 

@@ -86,6 +86,32 @@ class ArtifactStoreTest {
                 .hasMessageContaining("s3://no-such-bucket/k.onnx");
     }
 
+    @Test
+    void aJsonDocumentIsStoredEncryptedWithItsHashAndCanBeReadBack() throws Exception {
+        var doc = dev.cognigyops.support.Json.object().put("manifestVersion", "1.1.0").put("runId", "r-1");
+
+        StoredObject stored = store.putJson(BUCKET, "manifests/env-1/r-1.json", doc);
+
+        byte[] bytes = s3.getBytes(BUCKET, "manifests/env-1/r-1.json");
+        assertThat(dev.cognigyops.support.Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(doc);
+        assertThat(stored.uri()).isEqualTo("s3://" + BUCKET + "/manifests/env-1/r-1.json");
+        assertThat(stored.sizeBytes()).isEqualTo(bytes.length);
+        assertThat(stored.sha256()).isEqualTo(sha256(bytes));
+        assertThat(s3.sseRequested(BUCKET, "manifests/env-1/r-1.json")).isTrue();
+        HeadObjectResponse head = s3.head(BUCKET, "manifests/env-1/r-1.json");
+        assertThat(head.contentType()).isEqualTo("application/json");
+        assertThat(head.metadata()).containsEntry("sha256", sha256(bytes));
+    }
+
+    @Test
+    void aJsonDocumentS3RefusesIsAStorageErrorNamingTheObject() {
+        assertThatThrownBy(() -> store.putJson("no-such-bucket", "manifests/m.json", dev.cognigyops.support.Json.object()))
+                .isInstanceOf(dev.cognigyops.runs.RunFailure.class)
+                .hasMessageContaining("s3://no-such-bucket/manifests/m.json")
+                .extracting(e -> ((dev.cognigyops.runs.RunFailure) e).code())
+                .isEqualTo(dev.cognigyops.runs.ErrorCode.STORAGE_ERROR);
+    }
+
     static software.amazon.awssdk.core.exception.SdkException s3Error(int status) {
         return software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(status).message("status " + status).build();
     }

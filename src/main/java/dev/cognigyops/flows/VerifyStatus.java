@@ -1,0 +1,27 @@
+package dev.cognigyops.flows;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** What a flow's status in the target says about a push: deployed, still on its way, or failed. */
+public enum VerifyStatus {
+    DEPLOYED, PENDING, FAILED, UNKNOWN;
+
+    private static final Set<String> PENDING_STATES = Set.of("pending", "queued", "importing", "deploying", "validating", "in_progress");
+    private static final Set<String> FAILED_STATES = Set.of("failed", "error", "rejected", "rolled_back", "invalid");
+
+    /** {@code deployed} is done; the states a deployment passes through wait; failure states and anything else fail. */
+    public static VerifyStatus of(String status) {
+        if (status == null) {
+            return UNKNOWN;
+        }
+        String s = status.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("deployed")) {
+            return DEPLOYED;
+        }
+        if (PENDING_STATES.contains(s)) {
+            return PENDING;
+        }
+        return FAILED_STATES.contains(s) ? FAILED : UNKNOWN;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.cognigyops.flows;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import dev.cognigyops.support.Json;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+/** Cognigy's side of a flow-deploy to environment {@value #ENV}, as WireMock stubs. */
+public final class FlowStubs {
+
+    public static final String ENV = "env-prod";
+    public static final String FLOWS = "/api/v2/flows";
+    public static final String IMPORT = "/api/v2/flows/import";
+
+    private final WireMockServer cognigy;
+
+    public FlowStubs(WireMockServer cognigy) {
+        this.cognigy = cognigy;
+    }
+
+    public static String request(String requestId, String extraPayload) {
+        return "{\"operation\":\"flow-deploy\"," + (requestId == null ? "" : "\"requestId\":\"" + requestId + "\",")
+                + "\"payload\":{\"targetEnvironmentId\":\"" + ENV + "\"" + extraPayload + "}}";
+    }
+
+    public static String status(String flowId) {
+        return "/api/v2/flows/" + flowId + "/status";
+    }
+
+    public static String rollback(String flowId) {
+        return "/api/v2/flows/" + flowId + "/rollback";
+    }
+
+    /** The listing, {@code pageSize} flows a page, each page at its offset. */
+    public void listing(List<? extends JsonNode> flows, int pageSize) {
+        for (int offset = 0; offset == 0 || offset < flows.size(); offset += pageSize) {
+            ObjectNode page = Json.object();
+            page.putArray("items").addAll(flows.subList(offset, Math.min(flows.size(), offset + pageSize)).stream()
+                    .map(JsonNode.class::cast).toList());
+            page.put("total", flows.size());
+            page.put("limit", pageSize);
+            page.put("offset", offset);
+            cognigy.stubFor(get(urlPathEqualTo(FLOWS)).withQueryParam("offset", equalTo(Integer.toString(offset)))
+                    .willReturn(okJson(Json.write(page))));
+        }
+    }
+
+    /** The target's intents and entities. */
+    public void target(List<String> intents, List<String> entities) {
+        cognigy.stubFor(get(urlPathEqualTo("/api/v2/intents")).withQueryParam("environmentId", equalTo(ENV))
+                .willReturn(okJson(items(intents))));
+        cognigy.stubFor(get(urlPathEqualTo("/api/v2/entities")).withQueryParam("environmentId", equalTo(ENV))
+                .willReturn(okJson(items(entities))));
+    }
+
+    /** Every flow is at {@code version} in the target, and deployed; every import is taken. */
+    public void everyFlowDeployedAt(String version) {
+        cognigy.stubFor(get(urlPathMatching("/api/v2/flows/[^/]+/status")).withQueryParam("environmentId", equalTo(ENV))
+                .willReturn(okJson("{\"environmentId\":\"" + ENV + "\",\"version\":\"" + version + "\",\"status\":\"deployed\"}")));
+        cognigy.stubFor(post(urlPathEqualTo(IMPORT)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+    }
+
+    /**
+     * One flow in the target: at {@code previous} (null: not there, 404) until its import, then
+     * {@code afterImport} ({@code deployed}, {@code failed}, ...); its import answers {@code importStatus}.
+     */
+    public void flowInTarget(String flowId, String previous, String afterImport, int importStatus) {
+        String scenario = "flow-" + flowId;
+        cognigy.stubFor(get(urlPathEqualTo(status(flowId))).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(previous == null
+                        ? aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                                .withBody("{\"message\":\"flow " + flowId + " not in " + ENV + "\"}")
+                        : okJson(statusBody(flowId, previous, "deployed"))));
+        cognigy.stubFor(post(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo(flowId)))
+                .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(importStatus < 300 ? okJson("{\"id\":\"" + flowId + "\"}")
+                        : aResponse().withStatus(importStatus).withHeader("Content-Type", "application/json")
+                                .withBody("{\"message\":\"import of " + flowId + " refused: node n2 has no handler\"}"))
+                .willSetStateTo(importStatus < 300 ? "imported" : Scenario.STARTED));
+        cognigy.stubFor(get(urlPathEqualTo(status(flowId))).inScenario(scenario).whenScenarioStateIs("imported")
+                .willReturn(okJson(statusBody(flowId, "9.9.9", afterImport))));
+        cognigy.stubFor(post(urlPathEqualTo(rollback(flowId))).willReturn(okJson("{\"id\":\"" + flowId + "\",\"status\":\"rolled_back\"}")));
+    }
+
+    static String statusBody(String flowId, String version, String status) {
+        return "{\"id\":\"" + flowId + "\",\"environmentId\":\"" + ENV + "\",\"version\":\"" + version
+                + "\",\"status\":\"" + status + "\"}";
+    }
+
+    static String items(List<String> ids) {
+        ObjectNode body = Json.object();
+        var list = body.putArray("items");
+        ids.forEach(id -> list.addObject().put("id", id));
+        body.put("total", ids.size());
+        return Json.write(body);
+    }
+}
