@@ -42,7 +42,8 @@ public final class WebhookProbe {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(timeout).build();
+                    // a health check needs no HTTP/2 upgrade
+                    .version(HttpClient.Version.HTTP_1_1).timeout(timeout).build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new Check(url, false, 0, "not a usable URL", 0));
         }
