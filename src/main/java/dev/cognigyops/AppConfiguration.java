@@ -81,7 +81,8 @@ public class AppConfiguration implements CamelConfiguration {
 
         var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings, new dev.cognigyops.deploy.WebhookProbe(http, clock),
                 new dev.cognigyops.deploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
-                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))), clock),
+                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))),
+                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-margin-ms", "1000"))), clock),
                 audit, clock);
         registry.bind("botDeploy", botDeploy);
         operations.add(botDeploy);

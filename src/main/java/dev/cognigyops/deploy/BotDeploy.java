@@ -442,6 +442,21 @@ public final class BotDeploy implements Operation {
         run(exchange).output().set("routing", d.routing);
     }
 
+    /**
+     * doCatch: the deployment completed but the switch failed for good. Traffic stays where it was
+     * (the previous environment keeps serving), nothing is synced; seed 001's record says so.
+     */
+    public void switchFailed(Exchange exchange) {
+        DeployRun d = state(exchange);
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        var error = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
+        d.failed(error.code(), "deployment " + d.deploymentId + " of bot " + d.botId + " is " + d.lastStatus
+                + " but traffic could not be switched to " + d.targetEnvironmentId + ": " + error.message());
+        output(exchange);
+        record(exchange, "DEPLOYMENT_FAILED", "FAILURE", "routing_failed");
+        throw new RunFailure(error.code(), d.failureMessage + "; routing unchanged, no region synced");
+    }
+
     /** The loop's count: one sync job per region. */
     public int regionCount(Exchange exchange) {
         return state(exchange).syncRegions.size();

@@ -39,7 +39,7 @@ class StatusReadLimiterTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("reservations")
     void reservesTheEarliestMomentWithinTheLimit(String name, int limit, long windowSeconds, List<Long> wanted, List<Long> expected) {
-        var limiter = new StatusReadLimiter(limit, Duration.ofSeconds(windowSeconds), new MutableClock(T0));
+        var limiter = new StatusReadLimiter(limit, Duration.ofSeconds(windowSeconds), Duration.ZERO, new MutableClock(T0));
         List<Long> got = new ArrayList<>();
         for (long w : wanted) {
             got.add(Duration.between(T0, limiter.reserve("dep-1", T0.plusSeconds(w))).toSeconds());
@@ -48,8 +48,16 @@ class StatusReadLimiterTest {
     }
 
     @Test
+    void theMarginWidensTheWindow() {
+        var limiter = new StatusReadLimiter(2, Duration.ofSeconds(60), Duration.ofSeconds(1), new MutableClock(T0));
+        limiter.reserve("dep-1", T0);
+        limiter.reserve("dep-1", T0);
+        assertThat(limiter.reserve("dep-1", T0)).isEqualTo(T0.plusSeconds(61));
+    }
+
+    @Test
     void deploymentsHaveWindowsOfTheirOwn() {
-        var limiter = new StatusReadLimiter(1, Duration.ofSeconds(60), new MutableClock(T0));
+        var limiter = new StatusReadLimiter(1, Duration.ofSeconds(60), Duration.ZERO, new MutableClock(T0));
         assertThat(limiter.reserve("dep-1", T0)).isEqualTo(T0);
         assertThat(limiter.reserve("dep-2", T0)).isEqualTo(T0);
         assertThat(limiter.reserve("dep-1", T0)).isEqualTo(T0.plusSeconds(60));
@@ -58,7 +66,7 @@ class StatusReadLimiterTest {
     @Test
     void theWaitIsFromNowAndNeverNegative() {
         MutableClock clock = new MutableClock(T0);
-        var limiter = new StatusReadLimiter(2, Duration.ofSeconds(10), clock);
+        var limiter = new StatusReadLimiter(2, Duration.ofSeconds(10), Duration.ZERO, clock);
         assertThat(limiter.reserveWait("dep-1", Duration.ZERO)).isZero();
         assertThat(limiter.reserveWait("dep-1", Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(2));
@@ -71,7 +79,7 @@ class StatusReadLimiterTest {
     @Test
     void aDeploymentNotReadForAWindowIsForgotten() {
         MutableClock clock = new MutableClock(T0);
-        var limiter = new StatusReadLimiter(1, Duration.ofSeconds(10), clock);
+        var limiter = new StatusReadLimiter(1, Duration.ofSeconds(10), Duration.ZERO, clock);
         limiter.reserve("dep-1", T0);
         clock.advance(Duration.ofSeconds(11));
         assertThat(limiter.reserve("dep-1", clock.instant())).isEqualTo(clock.instant());
@@ -79,9 +87,11 @@ class StatusReadLimiterTest {
 
     @Test
     void refusesALimitThatCannotBeKept() {
-        assertThatThrownBy(() -> new StatusReadLimiter(0, Duration.ofSeconds(60), new MutableClock(T0)))
+        assertThatThrownBy(() -> new StatusReadLimiter(0, Duration.ofSeconds(60), Duration.ZERO, new MutableClock(T0)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StatusReadLimiter(12, Duration.ZERO, new MutableClock(T0)))
+        assertThatThrownBy(() -> new StatusReadLimiter(12, Duration.ZERO, Duration.ZERO, new MutableClock(T0)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StatusReadLimiter(12, Duration.ofSeconds(60), Duration.ofSeconds(-1), new MutableClock(T0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
