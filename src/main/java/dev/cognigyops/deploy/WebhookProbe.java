@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 /**
  * The dependency webhooks' health check (SPEC §4, {@code HEAD {webhookUrl}}): every URL is asked
  * at once, without a token, and each answer must be 2xx within the timeout. The whole check takes
- * at most about one timeout however many webhooks there are, and holds no thread while it waits.
+ * at most about one timeout however many webhooks there are (the calling route waits that long).
  */
 public final class WebhookProbe {
 

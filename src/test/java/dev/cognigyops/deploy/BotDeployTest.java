@@ -301,6 +301,23 @@ class BotDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aStatusReadStillRateLimitedAfterItsRetriesEndsRateLimitedAndRollsBack() throws Exception {
+        stubs.happyPath();
+        stubs.statuses(DEPLOYMENT, List.of(status(DEPLOYMENT, "deploying"), aResponse().withStatus(429).withHeader("Retry-After", "0")));
+
+        JsonNode result = run(request(null, ""));
+
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(result.path("error").path("message").asText()).contains("GET " + statusPath(DEPLOYMENT))
+                .contains("429").contains("after 4 attempts").contains("rolled back");
+        // one read, then the 4 attempts (cognigy.retry.max-attempts) of the next
+        cognigy.verify(exactly(5), getRequestedFor(urlEqualTo(statusPath(DEPLOYMENT))));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(rollbackPath(DEPLOYMENT))));
+        cognigy.verify(exactly(0), putRequestedFor(urlEqualTo(ROUTING_PATH)));
+    }
+
+    @Test
     void aRetryInsideTheCallRouteAlsoWaitsForTheReadLimit() throws Exception {
         stubs.happyPath();
         List<ResponseDefinitionBuilder> answers = new ArrayList<>();
