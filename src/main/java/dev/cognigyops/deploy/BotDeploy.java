@@ -551,6 +551,8 @@ public final class BotDeploy implements Operation {
         details.put("nlu_model_id", d.nluModelId);
         details.put("webhook_count", d.webhookUrls.size());
         details.put("flow_references", d.flows.size());
+        details.put("location", d.location);
+        details.put("estimated_completion_seconds", d.estimatedCompletionSeconds);
         details.put("sync_job_ids", new LinkedHashMap<>(d.syncJobIds));
         if (!d.syncFailures.isEmpty()) {
             details.put("sync_failures", new LinkedHashMap<>(d.syncFailures));

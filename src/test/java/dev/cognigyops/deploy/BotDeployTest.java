@@ -159,6 +159,8 @@ class BotDeployTest extends AppTestSupport {
         assertThat(details.path("rollback_triggered").asBoolean(true)).isFalse();
         assertThat(details.path("nlu_model_id").asText()).isEqualTo(MODEL);
         assertThat(details.path("webhook_count").asInt()).isEqualTo(2);
+        assertThat(details.path("location").asText()).isEqualTo(statusPath(DEPLOYMENT));
+        assertThat(details.path("estimated_completion_seconds").asInt()).isEqualTo(1);
         assertThat(Json.write(auditEvents())).doesNotContain("token-1").doesNotContain(CLIENT_SECRET);
     }
 
