@@ -9,7 +9,7 @@ import dev.cognigyops.support.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** All traffic to the target, whichever of the two it is (seed 001 got the weights right only by accident of order). */
+/** All traffic to the target, whichever of the two it is (seed 001 gave the primary 0 when it was the target). */
 class TrafficSwitchTest {
 
     @ParameterizedTest(name = "target {0}: blue {1}, green {2}")
