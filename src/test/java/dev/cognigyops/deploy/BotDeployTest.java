@@ -70,7 +70,7 @@ class BotDeployTest extends AppTestSupport {
         p.setProperty("cognigy.poll.bot-deploy.deadline-seconds", "20");
         p.setProperty("cognigy.deploy.status-reads-per-window", Integer.toString(READS));
         p.setProperty("cognigy.deploy.status-read-window-ms", Long.toString(WINDOW_MS));
-        p.setProperty("cognigy.deploy.status-read-margin-ms", "200");
+        p.setProperty("cognigy.deploy.status-read-margin-ms", "300");
         p.setProperty("cognigy.deploy.webhook-check-timeout-ms", "1500");
         p.setProperty("cognigy.deploy.max-first-wait-seconds", "2");
         p.setProperty("cognigy.deploy.sync-regions", DeployStubs.SETTING_REGION);
@@ -487,7 +487,7 @@ class BotDeployTest extends AppTestSupport {
 
     /**
      * No more than {@link #READS} reads in any window, by the times WireMock received them (the
-     * limiter's 200 ms margin covers the time from a read's reservation to its arrival).
+     * limiter's 300 ms margin covers the time from a read's reservation to its arrival).
      */
     static void assertWithinReadLimit(List<LoggedRequest> reads) {
         List<Long> times = reads.stream().map(r -> r.getLoggedDate().getTime()).sorted(Comparator.naturalOrder()).toList();
