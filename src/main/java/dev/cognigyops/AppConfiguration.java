@@ -79,7 +79,13 @@ public class AppConfiguration implements CamelConfiguration {
         List<Operation> operations = new ArrayList<>();
         operations.add(nluExport);
 
-        // bot-deploy: build, bind and add to operations here
+        var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings, new dev.cognigyops.deploy.WebhookProbe(http, clock),
+                new dev.cognigyops.deploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
+                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))),
+                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-margin-ms", "1000"))), clock),
+                audit, clock);
+        registry.bind("botDeploy", botDeploy);
+        operations.add(botDeploy);
 
         // training-monitor: build, bind and add to operations here
 

@@ -33,6 +33,8 @@ public final class OutboundCalls {
     public static final String RESPONSE = "callResponse";
     public static final String RESPONSE_STATUS = "callResponseStatus";
     public static final String RESPONSE_LOCATION = "callResponseLocation";
+    /** Optional: a {@link CallPacer} that may lengthen the waits before the current call's retries. */
+    public static final String PACER = "outboundCallPacer";
 
     /** Per-call bookkeeping, reset at the start of every call. */
     public static final class CallState {
@@ -135,6 +137,7 @@ public final class OutboundCalls {
         recordCall(exchange, "SUCCESS", status, null);
         // done: a later failure that is not a call must not be described as this call
         exchange.removeProperty(CALL);
+        exchange.removeProperty(PACER);
     }
 
     /** From the route configuration's onExceptionOccurred: decide, and set the wait before the retry. */
@@ -156,7 +159,12 @@ public final class OutboundCalls {
         }
         if (decision.retry()) {
             state.attempts++;
-            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, decision.delayMs());
+            long delay = decision.delayMs();
+            CallPacer pacer = exchange.getProperty(PACER, CallPacer.class);
+            if (pacer != null) {
+                delay = Math.max(delay, pacer.delayBeforeRetry(delay));
+            }
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
         }
     }
 
@@ -175,6 +183,7 @@ public final class OutboundCalls {
         int status = failure == null ? 0 : Failures.status(failure);
         recordCall(exchange, "FAILURE", status, failure);
         exchange.getMessage().removeHeaders("*");
+        exchange.removeProperty(PACER);
     }
 
     /** What was being called, for error messages: {@code GET /api/v1/jobs/42}. */

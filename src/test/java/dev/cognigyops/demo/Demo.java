@@ -62,7 +62,8 @@ public final class Demo {
         app.addOverrideProperty("cognigy.poll.first-delay-ms", "500");
         app.addOverrideProperty("cognigy.inbox.read-lock-check-ms", "300");
 
-        // bot-deploy: register its simulator area and settings (app.addOverrideProperty) here
+        cognigy.register(new dev.cognigyops.demo.simulator.BotDeployApi(java.time.Clock.systemUTC()));
+        app.addOverrideProperty("cognigy.poll.bot-deploy.first-delay-ms", "1000");
 
         // training-monitor: register its simulator area and settings (app.addOverrideProperty) here
 

@@ -1,0 +1,128 @@
+package dev.cognigyops.deploy;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.cognigyops.runs.Violations;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.support.Settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** bot-deploy's payload rules (SPEC §5), one rule at a time, then all at once. */
+class BotDeployValidationTest {
+
+    static final BotDeploy DEPLOY = deploy();
+
+    static BotDeploy deploy() {
+        PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
+        pc.setInitialProperties(new Properties());
+        return new BotDeploy(new Settings(pc), null, null, null, null);
+    }
+
+    static List<String> violations(JsonNode payload) {
+        Violations v = new Violations();
+        DEPLOY.validate(payload, v);
+        return v.list();
+    }
+
+    static ObjectNode valid() {
+        try {
+            return (ObjectNode) Json.parse("{\"botId\":\"bot-1\",\"targetEnvironmentId\":\"green\",\"nluModelId\":\"nlu-4\","
+                    + "\"flowReferences\":[{\"flowId\":\"order\",\"version\":\"v2.0.3\"}],"
+                    + "\"primaryEnvironmentId\":\"blue\",\"secondaryEnvironmentId\":\"green\"}");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A valid payload with {@code field} set to {@code json}, or removed when json is null. */
+    static ObjectNode with(String field, String json) {
+        ObjectNode p = valid();
+        if (json == null) {
+            p.remove(field);
+        } else {
+            try {
+                p.set(field, Json.parse(json));
+            } catch (Exception e) {
+                throw new IllegalArgumentException(json, e);
+            }
+        }
+        return p;
+    }
+
+    static Stream<Arguments> accepted() {
+        return Stream.of(
+                arguments("minimal", valid()),
+                arguments("target is the primary", with("targetEnvironmentId", "\"blue\"")),
+                arguments("webhooks http and https", with("webhookUrls", "[\"https://hooks.example.com/a?x=1\",\"http://10.0.0.5:8080/b\"]")),
+                arguments("empty webhooks and regions", with("webhookUrls", "[]")),
+                arguments("sync regions", with("syncRegions", "[\"eu-west-1\",\"us-east-1\"]")),
+                arguments("UUID ids", with("botId", "\"3f6c1a52-8d4e-4c1b-9a57-2f0e6b9d4c11\"")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("accepted")
+    void accepts(String name, JsonNode payload) {
+        assertThat(violations(payload)).isEmpty();
+    }
+
+    static Stream<Arguments> rejected() {
+        return Stream.of(
+                arguments("botId missing", with("botId", null), "payload.botId: is required"),
+                arguments("nluModelId blank", with("nluModelId", "\" \""), "payload.nluModelId: must not be blank"),
+                arguments("botId with a slash", with("botId", "\"a/b\""), "payload.botId: must be 1–128 letters"),
+                arguments("target neither", with("targetEnvironmentId", "\"red\""),
+                        "payload.targetEnvironmentId: must be the primaryEnvironmentId (blue) or the secondaryEnvironmentId (green)"),
+                arguments("primary equals secondary", with("primaryEnvironmentId", "\"green\""),
+                        "payload.secondaryEnvironmentId: must differ from primaryEnvironmentId"),
+                arguments("secondary missing", with("secondaryEnvironmentId", null), "payload.secondaryEnvironmentId: is required"),
+                arguments("flowReferences missing", with("flowReferences", null), "payload.flowReferences: is required"),
+                arguments("flowReferences empty", with("flowReferences", "[]"), "payload.flowReferences: must name at least one"),
+                arguments("flowReferences not an array", with("flowReferences", "{}"), "payload.flowReferences: must be an array"),
+                arguments("flow reference not an object", with("flowReferences", "[\"order\"]"), "payload.flowReferences[0]: must be an object"),
+                arguments("flow version missing", with("flowReferences", "[{\"flowId\":\"order\"}]"), "payload.flowReferences[0].version: is required"),
+                arguments("flow reference unknown field", with("flowReferences", "[{\"flowId\":\"o\",\"version\":\"1\",\"tag\":\"x\"}]"),
+                        "payload.flowReferences[0].tag: is not a known field"),
+                arguments("flow twice", with("flowReferences", "[{\"flowId\":\"o\",\"version\":\"1\"},{\"flowId\":\"o\",\"version\":\"2\"}]"),
+                        "payload.flowReferences[1].flowId: names flow o a second time"),
+                arguments("relative webhook", with("webhookUrls", "[\"/hooks/a\"]"), "payload.webhookUrls[0]: must be an absolute http(s) URL"),
+                arguments("ftp webhook", with("webhookUrls", "[\"https://ok.example.com\",\"ftp://x.example.com/a\"]"),
+                        "payload.webhookUrls[1]: must be an absolute http(s) URL"),
+                arguments("webhook not text", with("webhookUrls", "[42]"), "payload.webhookUrls[0]: must be a non-blank string"),
+                arguments("webhooks not an array", with("webhookUrls", "\"https://a.example.com\""), "payload.webhookUrls: must be an array"),
+                arguments("bad region", with("syncRegions", "[\"EU West\"]"), "payload.syncRegions[0]: must be a region name"),
+                arguments("unknown field", with("environment", "\"prod\""), "payload.environment: is not a known field"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejected")
+    void namesTheViolation(String name, JsonNode payload, String expected) {
+        assertThat(violations(payload)).anySatisfy(v -> assertThat(v).startsWith(expected));
+    }
+
+    @Test
+    void namesEveryViolationAtOnce() throws Exception {
+        List<String> all = violations(Json.parse("{\"botId\":\"\",\"targetEnvironmentId\":\"red\",\"flowReferences\":[{}],"
+                + "\"primaryEnvironmentId\":\"blue\",\"secondaryEnvironmentId\":\"green\",\"webhookUrls\":[\"nope\"],\"x\":1}"));
+        assertThat(all).hasSize(7).anySatisfy(v -> assertThat(v).startsWith("payload.x:"))
+                .anySatisfy(v -> assertThat(v).startsWith("payload.botId:"))
+                .anySatisfy(v -> assertThat(v).startsWith("payload.nluModelId:"))
+                .anySatisfy(v -> assertThat(v).startsWith("payload.targetEnvironmentId:"))
+                .anySatisfy(v -> assertThat(v).startsWith("payload.flowReferences[0].flowId:"))
+                .anySatisfy(v -> assertThat(v).startsWith("payload.flowReferences[0].version:"))
+                .anySatisfy(v -> assertThat(v).startsWith("payload.webhookUrls[0]:"));
+    }
+}
