@@ -85,7 +85,9 @@ public class AppConfiguration implements CamelConfiguration {
 
         // flow-deploy: build, bind and add to operations here
 
-        // nlp-retrain: build, bind and add to operations here
+        var nlpRetrain = new dev.cognigyops.retrain.NlpRetrain(settings, audit, clock);
+        registry.bind("nlpRetrain", nlpRetrain);
+        operations.add(nlpRetrain);
 
         var requests = new RunRequests(operations, ledger, clock);
         var tokens = new TokenProvider(http,
