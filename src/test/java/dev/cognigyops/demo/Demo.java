@@ -68,7 +68,9 @@ public final class Demo {
 
         // flow-deploy: register its simulator area and settings (app.addOverrideProperty) here
 
-        // nlp-retrain: register its simulator area (and MLflow) and settings (app.addOverrideProperty) here
+        cognigy.register(new dev.cognigyops.demo.simulator.NlpRetrainApi(java.time.Clock.systemUTC()))
+                .register(new dev.cognigyops.demo.simulator.MlflowApi());
+        app.addOverrideProperty("mlflow.tracking-uri", cognigy.baseUrl());
 
         System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);
