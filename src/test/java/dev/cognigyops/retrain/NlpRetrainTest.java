@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import org.junit.jupiter.api.AfterEach;
@@ -286,6 +287,43 @@ class NlpRetrainTest extends AppTestSupport {
         assertThat(forbidden.path("error").path("code").asText()).isEqualTo("FORBIDDEN");
         assertThat(forbidden.path("error").path("message").asText()).contains("cognigy.auth.scopes.nlp-retrain")
                 .contains("missing scope ai:training:execute");
+    }
+
+    @Test
+    void aRetriedSubmitSendsTheSameXRequestId() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        cognigy.stubFor(post(JOBS_PATH).inScenario("submit").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        cognigy.stubFor(post(JOBS_PATH).inScenario("submit").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json")
+                        .withBody("{\"jobId\":\"" + JOB + "\",\"status\":\"queued\",\"modelVersionId\":\"" + VERSION + "\"}")));
+
+        JsonNode result = run(request("retried-submit", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        List<LoggedRequest> submits = cognigy.findAll(postRequestedFor(urlEqualTo(JOBS_PATH)));
+        assertThat(submits).hasSize(2);
+        assertThat(submits.get(1).getHeader("X-Request-Id")).isNotBlank().isEqualTo(submits.get(0).getHeader("X-Request-Id"));
+    }
+
+    @Test
+    void aRollbackThatFailsIsNamedAndTheGateFailureStays() throws Exception {
+        stubs.submitAccepted();
+        stubs.jobEnds("completed", "");
+        stubs.metrics(METRICS_PATH, 0.91, 0.96, 0.93, 0.05);
+        stubs.mlflowTracking();
+        cognigy.stubFor(post(ROLLBACK_PATH).willReturn(aResponse().withStatus(409)
+                .withBody("{\"message\":\"version is archived\"}")));
+
+        JsonNode result = run(request("rollback-fails", ",\"rollbackTriggerVersionId\":\"" + ROLLBACK_TO + "\""));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("GATE_FAILED");
+        assertThat(result.path("error").path("message").asText()).contains("precision 0.91")
+                .contains("the rollback to " + ROLLBACK_TO + " FAILED").contains("version is archived");
+        assertThat(result.path("output").path("rollbackTriggered").asBoolean()).isFalse();
+        assertThat(result.path("output").path("rollbackError").asText()).contains("409");
+        assertThat(auditActions("rollback-fails")).doesNotContain("ROLLBACK_TRIGGERED");
     }
 
     @Test
