@@ -87,6 +87,7 @@ public class AppConfiguration implements CamelConfiguration {
 
         var nlpRetrain = new dev.cognigyops.retrain.NlpRetrain(settings, audit, clock);
         registry.bind("nlpRetrain", nlpRetrain);
+        registry.bind("nlpRetrainMlflow", new dev.cognigyops.retrain.MlflowRecorder(settings, audit, clock));
         operations.add(nlpRetrain);
 
         var requests = new RunRequests(operations, ledger, clock);

@@ -21,8 +21,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
 import dev.cognigyops.poll.PollLoop;
@@ -30,11 +28,24 @@ import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
-import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.CanonicalJson;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
+
+import static dev.cognigyops.retrain.RetrainSteps.call;
+import static dev.cognigyops.retrain.RetrainSteps.caught;
+import static dev.cognigyops.retrain.RetrainSteps.event;
+import static dev.cognigyops.retrain.RetrainSteps.response;
+import static dev.cognigyops.retrain.RetrainSteps.run;
+import static dev.cognigyops.retrain.RetrainSteps.state;
+
+import static dev.cognigyops.retrain.RetrainSteps.call;
+import static dev.cognigyops.retrain.RetrainSteps.caught;
+import static dev.cognigyops.retrain.RetrainSteps.event;
+import static dev.cognigyops.retrain.RetrainSteps.response;
+import static dev.cognigyops.retrain.RetrainSteps.run;
+import static dev.cognigyops.retrain.RetrainSteps.state;
 
 /**
  * nlp-retrain (seed 004, SPEC §5): submit a retraining job, poll it, read the new version's
@@ -46,7 +57,6 @@ public final class NlpRetrain implements Operation {
 
     public static final String NAME = "nlp-retrain";
     static final String DEFAULT_SCOPES = "ai:nlp:read ai:nlp:write ai:training:execute ai:models:rollback";
-    static final String MLFLOW_RETRY = "cognigy.mlflow.retry";
     /** Seed 004's TrainingPayload: what Cognigy receives (the gate, baseline and experiment are ours). */
     private static final List<String> SUBMITTED_FIELDS = List.of("modelId", "trainingDataSliceMatrix",
             "convergenceThreshold", "computeConstraints", "maxDatasetSize", "rollbackTriggerVersionId");
@@ -271,118 +281,12 @@ public final class NlpRetrain implements Operation {
     /** A rollback that fails is named in the result's message; the gate failure stays the run's error. */
     public void rollbackFailed(Exchange exchange) {
         RetrainState state = state(exchange);
-        state.rollbackError = classified(exchange).getMessage();
+        state.rollbackError = caught(exchange).getMessage();
     }
 
     /** Whatever ended the retrain early is kept, so MLflow still records the run before the run fails. */
     public void retrainFailed(Exchange exchange) {
-        state(exchange).failure = classified(exchange);
-    }
-
-    // ---- MLflow
-
-    /** Filter: MLflow is configured and there is a job to record. */
-    public boolean recordsInMlflow(Exchange exchange) {
-        return !trackingUri().isEmpty() && state(exchange).jobId != null;
-    }
-
-    public void findExperiment(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, OutboundCall.external("GET", mlflow().url("experiments/get-by-name"), null,
-                "MLFLOW_EXPERIMENT_READ", state.resource(), MLFLOW_RETRY)
-                .withQuery(Map.of("experiment_name", experimentName(state))));
-    }
-
-    public void experimentFound(Exchange exchange) {
-        state(exchange).experimentId = requireId(MlflowTracking.experimentId(response(exchange)), "experiment_id",
-                "experiments/get-by-name");
-    }
-
-    /** The doCatch's condition: MLflow has no experiment of that name (404 RESOURCE_DOES_NOT_EXIST). */
-    public boolean experimentMissing(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure == null) {
-            failure = exchange.getException();
-        }
-        return failure != null && Failures.status(failure) == 404;
-    }
-
-    public void createExperiment(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, OutboundCall.external("POST", mlflow().url("experiments/create"),
-                MlflowTracking.createExperiment(experimentName(state)), "MLFLOW_EXPERIMENT_CREATED", state.resource(),
-                MLFLOW_RETRY));
-    }
-
-    public void createRun(Exchange exchange) {
-        RetrainState state = state(exchange);
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("model_id", state.payload.modelId());
-        tags.put("version_id", state.modelVersionId);
-        tags.put("job_id", state.jobId);
-        tags.put("payload_hash", state.payloadHash);
-        tags.put("retrain_trigger", run(exchange).trigger() == Trigger.SCHEDULE ? "automated" : "manual");
-        tags.put("status", state.jobStatus);
-        tags.put("gate", state.verdict == null ? null : state.verdict.label());
-        tags.put("baseline_version_id", state.payload.baselineVersionId());
-        tags.put("cognigy_ops_run_id", run(exchange).runId());
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/create"),
-                MlflowTracking.createRun(state.experimentId, "retrain-" + state.jobId,
-                        state.startedAt.toEpochMilli(), tags), "MLFLOW_RUN_CREATED", state.resource(), MLFLOW_RETRY));
-    }
-
-    public void logMetrics(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowRunId = requireId(MlflowTracking.runId(response(exchange)), "run.info.run_id", "runs/create");
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (state.latencySeconds != null) {
-            metrics.put("training_latency_seconds", state.latencySeconds);
-        }
-        if (state.metrics != null) {
-            metrics.put("precision", state.metrics.precision());
-            metrics.put("recall", state.metrics.recall());
-            metrics.put("f1_score", state.metrics.f1Score());
-            metrics.put("bias_score", state.metrics.biasScore());
-        }
-        metrics.put("dataset_size", (double) state.payload.maxDatasetSize());
-        if (state.accuracyDelta != null) {
-            metrics.put("accuracy_delta", state.accuracyDelta);
-        }
-        RetrainPayload p = state.payload;
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("convergence_threshold", BigDecimal.valueOf(p.convergenceThreshold()).toPlainString());
-        params.put("max_dataset_size", Long.toString(p.maxDatasetSize()));
-        params.put("max_gpu_memory", Long.toString(p.computeConstraints().maxGpuMemory()));
-        params.put("max_cpu_cores", Long.toString(p.computeConstraints().maxCpuCores()));
-        params.put("timeout_seconds", Long.toString(p.computeConstraints().timeoutSeconds()));
-        params.put("intents", Integer.toString(p.trainingDataSliceMatrix().size()));
-        params.put("gate_tolerance", BigDecimal.valueOf(p.gate().tolerance()).toPlainString());
-        params.put("gate_max_bias_score", BigDecimal.valueOf(p.gate().maxBiasScore()).toPlainString());
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/log-batch"),
-                MlflowTracking.logBatch(state.mlflowRunId, metrics, clock.millis(), params), "MLFLOW_METRICS_LOGGED",
-                state.resource(), MLFLOW_RETRY));
-    }
-
-    public void endRun(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/update"),
-                MlflowTracking.endRun(state.mlflowRunId, state.succeeded(), clock.millis()), "MLFLOW_RUN_ENDED",
-                state.resource(), MLFLOW_RETRY));
-    }
-
-    public void mlflowRecorded(Exchange exchange) {
-        state(exchange).mlflowStatus = "RECORDED";
-    }
-
-    /** MLflow down or refusing: the retrain's result stands; the failure is audited and shown in the output. */
-    public void mlflowFailed(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowStatus = "FAILED";
-        state.mlflowError = classified(exchange).getMessage();
-        Map<String, Object> details = event(state, "mlflow_sync_failed");
-        details.put("error", state.mlflowError);
-        details.put("mlflow_run_id", state.mlflowRunId);
-        audit.record(run(exchange), "MLFLOW_SYNC_FAILED", "FAILURE", state.resource(), details);
+        state(exchange).failure = caught(exchange);
     }
 
     // ---- the end
@@ -464,39 +368,6 @@ public final class NlpRetrain implements Operation {
         return settings.get("cognigy.auth.scopes." + NAME, DEFAULT_SCOPES).trim();
     }
 
-    private String trackingUri() {
-        return settings.get("mlflow.tracking-uri", "");
-    }
-
-    private MlflowTracking mlflow() {
-        return new MlflowTracking(trackingUri());
-    }
-
-    private String experimentName(RetrainState state) {
-        String own = state.payload.mlflowExperiment();
-        return own != null ? own : settings.get("mlflow.experiment", "cognigy-nlp-retraining");
-    }
-
-    /** The failure just caught, as the run would report it (describing the call that failed). */
-    private static RunFailure classified(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure instanceof RunFailure rf) {
-            return rf;
-        }
-        var error = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
-        return new RunFailure(error.code(), error.status(), error.message());
-    }
-
-    private static Map<String, Object> event(RetrainState state, String eventType) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("event_type", eventType);
-        details.put("model_id", state.payload.modelId());
-        details.put("version_id", state.modelVersionId);
-        details.put("job_id", state.jobId);
-        details.put("payload_hash", state.payloadHash);
-        return details;
-    }
-
     private static Map<String, Object> metricsDetails(ModelMetrics m) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("precision", m.precision());
@@ -504,13 +375,6 @@ public final class NlpRetrain implements Operation {
         metrics.put("f1_score", m.f1Score());
         metrics.put("bias_score", m.biasScore());
         return metrics;
-    }
-
-    private static String requireId(String id, String field, String endpoint) {
-        if (id == null || id.isBlank()) {
-            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "MLflow " + endpoint + " answered without " + field);
-        }
-        return id;
     }
 
     private static String firstText(JsonNode node, String... fields) {
@@ -531,21 +395,5 @@ public final class NlpRetrain implements Operation {
     /** A path segment, percent-encoded. */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static void call(Exchange exchange, OutboundCall call) {
-        exchange.setProperty(OutboundCalls.CALL, call);
-    }
-
-    private static JsonNode response(Exchange exchange) {
-        return exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
-    }
-
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
-
-    private static RetrainState state(Exchange exchange) {
-        return exchange.getProperty(RetrainState.PROPERTY, RetrainState.class);
     }
 }
