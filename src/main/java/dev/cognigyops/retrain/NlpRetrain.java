@@ -286,7 +286,11 @@ public final class NlpRetrain implements Operation {
 
     /** Whatever ended the retrain early is kept, so MLflow still records the run before the run fails. */
     public void retrainFailed(Exchange exchange) {
-        state(exchange).failure = caught(exchange);
+        RetrainState state = state(exchange);
+        if (state == null) {
+            throw caught(exchange);
+        }
+        state.failure = caught(exchange);
     }
 
     // ---- the end

@@ -38,6 +38,7 @@ public final class RetrainPayloadRules {
     /** Built on first use, so the application starts without paying for it. */
     private static final class Validators {
         static final Validator VALIDATOR = Validation.byProvider(HibernateValidator.class).configure()
+                .ignoreXmlConfiguration()
                 .messageInterpolator(new ParameterMessageInterpolator())
                 .buildValidatorFactory().getValidator();
     }
