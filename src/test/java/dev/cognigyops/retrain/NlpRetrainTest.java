@@ -75,6 +75,9 @@ class NlpRetrainTest extends AppTestSupport {
         p.setProperty("cognigy.mlflow.retry.max-delay-ms", "100");
         p.setProperty("cognigy.mlflow.retry.max-attempts", "2");
         p.setProperty("cognigy.mlflow.retry.jitter", "0");
+        // application.properties gives nlp-retrain polls 7500 s; a test must not wait that long
+        p.setProperty("cognigy.poll.nlp-retrain.deadline-seconds", "20");
+        p.setProperty("cognigy.poll.nlp-retrain.max-attempts", "20");
         return p;
     }
 
