@@ -61,11 +61,16 @@ public final class MlflowRecorder {
 
     /** The doCatch's condition: MLflow has no experiment of that name (404 RESOURCE_DOES_NOT_EXIST). */
     public boolean experimentMissing(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure == null) {
-            failure = exchange.getException();
-        }
+        Throwable failure = failure(exchange);
         return failure != null && Failures.status(failure) == 404;
+    }
+
+    /** The doCatch's condition: another run created the experiment first (400 RESOURCE_ALREADY_EXISTS). */
+    public boolean experimentCreatedMeanwhile(Exchange exchange) {
+        Throwable failure = failure(exchange);
+        String body = failure == null ? null : Failures.responseBody(failure);
+        return failure != null && Failures.status(failure) == 400 && body != null
+                && body.contains("RESOURCE_ALREADY_EXISTS");
     }
 
     public void createExperiment(Exchange exchange) {
@@ -157,6 +162,11 @@ public final class MlflowRecorder {
     private String experimentName(RetrainState state) {
         String own = state.payload.mlflowExperiment();
         return own != null ? own : settings.get("mlflow.experiment", "cognigy-nlp-retraining");
+    }
+
+    private static Throwable failure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return failure != null ? failure : exchange.getException();
     }
 
     private static String requireId(String id, String field, String endpoint) {

@@ -330,6 +330,23 @@ class NlpRetrainTest extends AppTestSupport {
     }
 
     @Test
+    void anExperimentAnotherRunCreatedMeanwhileIsFoundAgain() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "experiments/create").inScenario("experiment")
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error_code\":\"RESOURCE_ALREADY_EXISTS\",\"message\":\"Experiment exists\"}"))
+                .willSetStateTo("exists"));
+
+        JsonNode result = run(request("experiment-race", ""));
+
+        assertThat(result.path("output").path("mlflow").path("status").asText()).as(result.toString()).isEqualTo("RECORDED");
+        assertThat(result.path("output").path("mlflow").path("experimentId").asText()).isEqualTo("42");
+        mlflow.verify(exactly(2), getRequestedFor(urlPathEqualTo(MLFLOW + "experiments/get-by-name")));
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/create")));
+    }
+
+    @Test
     void mlflowDownLeavesTheRetrainResultStandingAndSaysSo() throws Exception {
         stubs.happyPath();
         mlflow.stop();
