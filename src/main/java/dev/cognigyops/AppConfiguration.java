@@ -94,7 +94,10 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("flowDeploy", flowDeploy);
         operations.add(flowDeploy);
 
-        // nlp-retrain: build, bind and add to operations here
+        var nlpRetrain = new dev.cognigyops.retrain.NlpRetrain(settings, audit, clock);
+        registry.bind("nlpRetrain", nlpRetrain);
+        registry.bind("nlpRetrainMlflow", new dev.cognigyops.retrain.MlflowRecorder(settings, audit, clock));
+        operations.add(nlpRetrain);
 
         var requests = new RunRequests(operations, ledger, clock);
         var tokens = new TokenProvider(http,

@@ -71,7 +71,9 @@ public final class Demo {
         app.addOverrideProperty("cognigy.flow-deploy.page-size", "4");
         app.addOverrideProperty("cognigy.poll.flow-deploy.first-delay-ms", "200");
 
-        // nlp-retrain: register its simulator area (and MLflow) and settings (app.addOverrideProperty) here
+        cognigy.register(new dev.cognigyops.demo.simulator.NlpRetrainApi(java.time.Clock.systemUTC()))
+                .register(new dev.cognigyops.demo.simulator.MlflowApi());
+        app.addOverrideProperty("mlflow.tracking-uri", cognigy.baseUrl());
 
         System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);

@@ -1,0 +1,95 @@
+package dev.cognigyops.retrain;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.cognigyops.support.Json;
+
+/**
+ * The MLflow REST API 2.0 requests a retrain is recorded with (SPEC §4): their URLs under the
+ * tracking URI and their bodies. Metrics carry integer millisecond timestamps; tags and params are
+ * strings, as MLflow requires. A run id only ever comes from MLflow's own answer.
+ */
+public final class MlflowTracking {
+
+    private final String api;
+
+    /** @param trackingUri e.g. {@code https://mlflow.internal} (a trailing slash is fine) */
+    public MlflowTracking(String trackingUri) {
+        String base = trackingUri.endsWith("/") ? trackingUri.substring(0, trackingUri.length() - 1) : trackingUri;
+        this.api = base + "/api/2.0/mlflow/";
+    }
+
+    public String url(String endpoint) {
+        return api + endpoint;
+    }
+
+    /** {@code POST experiments/create}. */
+    public static ObjectNode createExperiment(String name) {
+        ObjectNode body = Json.object();
+        body.put("name", name);
+        return body;
+    }
+
+    /** The experiment id of a {@code get-by-name} or {@code create} answer, or null. */
+    public static String experimentId(JsonNode answer) {
+        String id = Json.text(answer.path("experiment"), "experiment_id");
+        return id != null ? id : Json.text(answer, "experiment_id");
+    }
+
+    /** {@code POST runs/create}: the run, with its tags. */
+    public static ObjectNode createRun(String experimentId, String runName, long startTimeMs, Map<String, String> tags) {
+        ObjectNode body = Json.object();
+        body.put("experiment_id", experimentId);
+        body.put("run_name", runName);
+        body.put("start_time", startTimeMs);
+        body.set("tags", pairs(tags));
+        return body;
+    }
+
+    /** The run id of a {@code runs/create} answer, or null. */
+    public static String runId(JsonNode answer) {
+        JsonNode info = answer.path("run").path("info");
+        String id = Json.text(info, "run_id");
+        return id != null ? id : Json.text(info, "run_uuid");
+    }
+
+    /** {@code POST runs/log-batch}: every metric at one timestamp and step 0, and the params. */
+    public static ObjectNode logBatch(String runId, Map<String, Double> metrics, long timestampMs, Map<String, String> params) {
+        ObjectNode body = Json.object();
+        body.put("run_id", runId);
+        ArrayNode list = body.putArray("metrics");
+        metrics.forEach((key, value) -> {
+            ObjectNode metric = list.addObject();
+            metric.put("key", key);
+            metric.put("value", value);
+            metric.put("timestamp", timestampMs);
+            metric.put("step", 0);
+        });
+        body.set("params", pairs(params));
+        body.putArray("tags");
+        return body;
+    }
+
+    /** {@code POST runs/update}: the run's end, {@code FINISHED} or {@code FAILED}. */
+    public static ObjectNode endRun(String runId, boolean finished, long endTimeMs) {
+        ObjectNode body = Json.object();
+        body.put("run_id", runId);
+        body.put("status", finished ? "FINISHED" : "FAILED");
+        body.put("end_time", endTimeMs);
+        return body;
+    }
+
+    private static ArrayNode pairs(Map<String, String> values) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        values.forEach((key, value) -> {
+            if (value != null) {
+                list.addObject().put("key", key).put("value", value);
+            }
+        });
+        return list;
+    }
+}

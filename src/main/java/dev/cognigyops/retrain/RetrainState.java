@@ -1,0 +1,53 @@
+package dev.cognigyops.retrain;
+
+import java.time.Instant;
+
+import dev.cognigyops.runs.RunFailure;
+
+/** One nlp-retrain run's progress, kept as the exchange property {@value #PROPERTY}. */
+final class RetrainState {
+
+    static final String PROPERTY = "nlpRetrain";
+
+    final RetrainPayload payload;
+    final String payloadHash;
+    /** Sent as X-Request-Id with the submit, and with its retries. */
+    final String submitRequestId;
+    final Instant startedAt;
+
+    Instant submittedAt;
+    Instant pollDeadline;
+    String jobId;
+    String modelVersionId;
+    String jobStatus;
+    Double latencySeconds;
+    ModelMetrics metrics;
+    ModelMetrics baselineMetrics;
+    Double accuracyDelta;
+    QualityGate.Verdict verdict;
+    boolean rollbackTriggered;
+    String rollbackError;
+    /** What ended the retrain before its end, if anything; thrown once MLflow has the record. */
+    RunFailure failure;
+
+    String experimentId;
+    String mlflowRunId;
+    String mlflowStatus = "SKIPPED";
+    String mlflowError;
+
+    RetrainState(RetrainPayload payload, String payloadHash, String submitRequestId, Instant startedAt) {
+        this.payload = payload;
+        this.payloadHash = payloadHash;
+        this.submitRequestId = submitRequestId;
+        this.startedAt = startedAt;
+    }
+
+    String resource() {
+        return "nlp:" + payload.modelId() + (modelVersionId == null ? "" : ":" + modelVersionId);
+    }
+
+    /** The retrain did all it should: the job completed and its version passed the gate. */
+    boolean succeeded() {
+        return failure == null && verdict != null && verdict.passed();
+    }
+}
