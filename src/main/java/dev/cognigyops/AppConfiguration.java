@@ -81,7 +81,9 @@ public class AppConfiguration implements CamelConfiguration {
 
         // bot-deploy: build, bind and add to operations here
 
-        // training-monitor: build, bind and add to operations here
+        var trainingMonitor = new dev.cognigyops.monitor.TrainingMonitor(settings, audit, clock);
+        registry.bind("trainingMonitor", trainingMonitor);
+        operations.add(trainingMonitor);
 
         // flow-deploy: build, bind and add to operations here
 
