@@ -64,7 +64,7 @@ public final class Demo {
 
         // bot-deploy: register its simulator area and settings (app.addOverrideProperty) here
 
-        // training-monitor: register its simulator area and settings (app.addOverrideProperty) here
+        cognigy.register(new dev.cognigyops.demo.simulator.TrainingApi(java.time.Clock.systemUTC()));
 
         // flow-deploy: register its simulator area and settings (app.addOverrideProperty) here
 
