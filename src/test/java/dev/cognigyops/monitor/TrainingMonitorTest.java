@@ -345,6 +345,65 @@ class TrainingMonitorTest extends AppTestSupport {
     }
 
     @Test
+    void aJobCancelledByOthersEndsTheRunCancelledWithoutADelete() throws Exception {
+        stubs.sequence("job-gone", List.of(status("job-gone", "RUNNING", 60), status("job-gone", "CANCELLED", 60)));
+
+        JsonNode result = run(request("monitor-gone", "job-gone", hook()));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("CANCELLED");
+        assertThat(result.path("error").path("message").asText()).contains("not by this monitor");
+        assertThat(result.path("output").path("cancelled").asBoolean()).isFalse();
+        assertThat(result.path("output").path("cancelReason").isNull()).isTrue();
+        cognigy.verify(exactly(0), deleteRequestedFor(urlEqualTo(jobPath("job-gone"))));
+        assertThat(webhookBody().path("final_state").asText()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aRejectedTokenIsRenewedOnceThenTheRunFailsUnauthorized() throws Exception {
+        stubs.responses("job-401", List.of(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"token expired\"}")));
+
+        JsonNode result = run(request("monitor-401", "job-401", ""));
+
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("UNAUTHORIZED");
+        cognigy.verify(exactly(2), getRequestedFor(urlEqualTo(statusPath("job-401"))));
+        cognigy.verify(exactly(2), postRequestedFor(urlEqualTo("/oauth/token")));
+        assertThat(Files.readString(workDir.resolve("audit/audit.jsonl"))).doesNotContain("token-1");
+    }
+
+    @Test
+    void aWebhookThatKeepsFailingIsAuditedAndDoesNotChangeTheStatus() throws Exception {
+        cognigy.stubFor(post("/hooks/down").willReturn(aResponse().withStatus(503)));
+        stubs.sequence("job-h", List.of(status("job-h", "COMPLETED", 100)));
+
+        JsonNode result = run(request("monitor-hook-down", "job-h", ",\"webhookUrl\":\"" + cognigy.baseUrl() + "/hooks/down\""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("webhook").path("delivered").asBoolean()).isFalse();
+        assertThat(result.path("output").path("webhook").path("attempts").asInt()).isEqualTo(3);
+        cognigy.verify(exactly(3), postRequestedFor(urlEqualTo("/hooks/down")));
+        assertThat(auditActions("monitor-hook-down")).containsSubsequence("WEBHOOK_FAILED", "MONITOR_COMPLETE", "RUN_FINISHED");
+    }
+
+    @Test
+    void aCancellationTheServerRefusesFailsTheRun() throws Exception {
+        stubs.sequence("job-stuck", List.of(status("job-stuck", "RUNNING", 10, 40, 99, "")));
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlEqualTo(jobPath("job-stuck")))
+                .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json")
+                        .withBody("{\"message\":\"job is finalizing\"}")));
+
+        JsonNode result = run(request("monitor-refused", "job-stuck", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("CONFLICT");
+        assertThat(result.path("error").path("message").asText()).contains("DELETE " + jobPath("job-stuck")).contains("job is finalizing");
+        assertThat(auditActions("monitor-refused")).containsSubsequence("AUTO_CANCEL_TRIGGERED", "TRAINING_JOB_CANCELLED",
+                "MONITOR_ERROR", "RUN_FINISHED");
+        JsonNode cancel = events("monitor-refused", "TRAINING_JOB_CANCELLED").get(0);
+        assertThat(cancel.path("outcome").asText()).isEqualTo("FAILURE");
+    }
+
+    @Test
     void aBadPayloadIsRejectedBeforeAnyCall() throws Exception {
         JsonNode result = run("{\"operation\":\"training-monitor\",\"payload\":{\"projectId\":\"p\",\"pollIntervalSeconds\":0,"
                 + "\"policy\":{\"maxCpuThreshold\":101,\"enableAutoCancel\":\"yes\"}}}");
