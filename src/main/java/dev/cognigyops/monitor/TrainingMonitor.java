@@ -104,8 +104,13 @@ public final class TrainingMonitor implements Operation {
         s.answered(latency, OutboundCalls.attempts(exchange));
         JsonNode answer = exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
         JobStatusSchema.Checked checked = JobStatusSchema.check(answer);
-        if (!checked.isValid()) {
-            malformed(exchange, s, answer, checked.problems());
+        List<String> problems = checked.problems();
+        if (checked.isValid() && !checked.status().jobId().equals(s.request.jobId())) {
+            problems = List.of("job_id: '" + checked.status().jobId() + "' is not the job asked for ('"
+                    + s.request.jobId() + "')");
+        }
+        if (!problems.isEmpty()) {
+            malformed(exchange, s, answer, problems);
             pending(exchange, s, now, "the last status answer was malformed");
             return;
         }

@@ -250,6 +250,19 @@ class TrainingMonitorTest extends AppTestSupport {
     }
 
     @Test
+    void anAnswerAboutAnotherJobIsMalformed() throws Exception {
+        stubs.sequence("job-mine", List.of(status("job-other", "COMPLETED", 100), status("job-mine", "COMPLETED", 100)));
+
+        JsonNode result = run(request("monitor-other", "job-mine", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("statistics").path("polls").asInt()).isEqualTo(2);
+        JsonNode error = events("monitor-other", "MONITOR_ERROR").get(0);
+        assertThat(error.path("details").path("problems").get(0).asText())
+                .isEqualTo("job_id: 'job-other' is not the job asked for ('job-mine')");
+    }
+
+    @Test
     void tooManyMalformedAnswersInARowFailTheRun() throws Exception {
         stubs.responses("job-bad", List.of(okJson("{\"job_id\":\"job-bad\"}"),
                 aResponse().withStatus(200).withHeader("Content-Type", "text/plain").withBody("not json at all")));
