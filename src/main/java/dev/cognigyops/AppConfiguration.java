@@ -87,7 +87,9 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("botDeploy", botDeploy);
         operations.add(botDeploy);
 
-        // training-monitor: build, bind and add to operations here
+        var trainingMonitor = new dev.cognigyops.monitor.TrainingMonitor(settings, audit, clock);
+        registry.bind("trainingMonitor", trainingMonitor);
+        operations.add(trainingMonitor);
 
         var flowDeploy = new dev.cognigyops.flows.FlowDeploy(settings, new dev.cognigyops.flows.FlowSchema(),
                 new ArtifactStore(s3, clock), audit, clock);

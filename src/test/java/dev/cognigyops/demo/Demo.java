@@ -65,7 +65,7 @@ public final class Demo {
         cognigy.register(new dev.cognigyops.demo.simulator.BotDeployApi(java.time.Clock.systemUTC()));
         app.addOverrideProperty("cognigy.poll.bot-deploy.first-delay-ms", "1000");
 
-        // training-monitor: register its simulator area and settings (app.addOverrideProperty) here
+        cognigy.register(new dev.cognigyops.demo.simulator.TrainingApi(java.time.Clock.systemUTC()));
 
         cognigy.register(new dev.cognigyops.demo.simulator.FlowDeployApi());
         app.addOverrideProperty("cognigy.flow-deploy.page-size", "4");

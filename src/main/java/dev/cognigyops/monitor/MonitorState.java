@@ -1,0 +1,49 @@
+package dev.cognigyops.monitor;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** One monitor's progress, kept as the exchange property {@value #PROPERTY}. */
+final class MonitorState {
+
+    static final String PROPERTY = "trainingMonitor";
+
+    final MonitorRequest request;
+    final PollSchedule schedule;
+    final MetricWindow metrics;
+    TrainingState state;
+    double progress;
+    Instant progressChangedAt;
+    double peakCpu;
+    double peakMemory;
+    Instant completedAt;
+    TrainingState finalState;
+    CancellationPolicy.Breach breach;
+    String lastBreachAudited;
+    boolean cancelled;
+    int consecutiveMalformed;
+    Instant callStartedAt;
+    long lastLatenessMs;
+    // statistics
+    int polls;
+    int errors;
+    int retries;
+    long latencyTotalMs;
+    long maxLatenessMs;
+
+    MonitorState(MonitorRequest request, int metricCapacity) {
+        this.request = request;
+        this.schedule = new PollSchedule(request.pollInterval());
+        this.metrics = new MetricWindow(metricCapacity);
+    }
+
+    void answered(Duration latency, int attempts) {
+        polls++;
+        latencyTotalMs += latency.toMillis();
+        retries += Math.max(0, attempts - 1);
+    }
+
+    long meanLatencyMs() {
+        return polls == 0 ? 0 : Math.round((double) latencyTotalMs / polls);
+    }
+}
