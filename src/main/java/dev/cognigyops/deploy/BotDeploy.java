@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,8 +75,7 @@ public final class BotDeploy implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return new LinkedHashSet<>(Arrays.asList(
-                settings.get("cognigy.auth.scopes." + NAME, DEFAULT_SCOPES).trim().split("\\s+")));
+        return settings.scopes(NAME, DEFAULT_SCOPES);
     }
 
     // ---- 1. the payload

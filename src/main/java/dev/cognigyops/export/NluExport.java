@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -70,8 +68,7 @@ public final class NluExport implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return new LinkedHashSet<>(Arrays.asList(
-                settings.get("cognigy.auth.scopes." + NAME, DEFAULT_SCOPES).trim().split("\\s+")));
+        return settings.scopes(NAME, DEFAULT_SCOPES);
     }
 
     @Override

@@ -2,10 +2,8 @@ package dev.cognigyops.flows;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,8 +69,7 @@ public final class FlowDeploy implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return new LinkedHashSet<>(Arrays.asList(
-                settings.get("cognigy.auth.scopes." + NAME, DEFAULT_SCOPES).trim().split("\\s+")));
+        return settings.scopes(NAME, DEFAULT_SCOPES);
     }
 
     @Override

@@ -3,9 +3,7 @@ package dev.cognigyops.monitor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,8 +61,7 @@ public final class TrainingMonitor implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return new LinkedHashSet<>(Arrays.asList(
-                settings.get("cognigy.auth.scopes." + NAME, DEFAULT_SCOPES).trim().split("\\s+")));
+        return settings.scopes(NAME, DEFAULT_SCOPES);
     }
 
     @Override

@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +76,7 @@ public final class NlpRetrain implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return new LinkedHashSet<>(Arrays.asList(scopeSetting().split("\\s+")));
+        return settings.scopes(NAME, DEFAULT_SCOPES);
     }
 
     @Override
@@ -115,7 +113,7 @@ public final class NlpRetrain implements Operation {
     public void submitFailed(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         throw SubmitErrors.explain(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange),
-                scopeSetting());
+                String.join(" ", scopes()));
     }
 
     /** Step: keep the job, audit retrain_initiated, and set the poll's own deadline from timeoutSeconds. */
@@ -366,10 +364,6 @@ public final class NlpRetrain implements Operation {
                         .replace("{modelId}", segment(state.payload.modelId())).replace("{versionId}", segment(versionId)),
                 null, action, "nlp:" + state.payload.modelId() + ":" + versionId)
                 .withQuery(Map.of("include_bias_detection", "true", "include_precision_recall", "true"));
-    }
-
-    private String scopeSetting() {
-        return settings.get("cognigy.auth.scopes." + NAME, DEFAULT_SCOPES).trim();
     }
 
     private static Map<String, Object> metricsDetails(ModelMetrics m) {

@@ -64,6 +64,12 @@ public final class Settings {
         return Duration.ofMillis(forOperationLong(prefix, operation, name, fallbackMs));
     }
 
+    /** The OAuth scopes an operation asks for: {@code cognigy.auth.scopes.<operation>}, space-separated. */
+    public java.util.Set<String> scopes(String operation, String fallback) {
+        return new java.util.LinkedHashSet<>(java.util.Arrays.asList(
+                get("cognigy.auth.scopes." + operation, fallback).trim().split("\\s+")));
+    }
+
     public boolean flag(String key, boolean fallback) {
         return get(key).map(Boolean::parseBoolean).orElse(fallback);
     }
