@@ -187,6 +187,52 @@ class NlpRetrainTest extends AppTestSupport {
     }
 
     @Test
+    void anUnreadableBaselineStillLetsTheGateJudgeAndRollBackTheNewVersion() throws Exception {
+        stubs.submitAccepted();
+        stubs.jobEnds("completed", "");
+        stubs.metrics(METRICS_PATH, 0.91, 0.96, 0.93, 0.05);
+        stubs.rollbackAccepted();
+        stubs.mlflowTracking();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(BASELINE_METRICS_PATH))
+                .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"no such version\"}")));
+
+        JsonNode result = run(request("baseline-missing", ",\"baselineVersionId\":\"" + BASELINE
+                + "\",\"rollbackTriggerVersionId\":\"" + ROLLBACK_TO + "\""));
+
+        // the baseline only informs accuracyDelta: a bad new version is still judged and rolled back
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("GATE_FAILED");
+        assertThat(result.path("error").path("message").asText()).contains("precision 0.91")
+                .contains("rolled back to " + ROLLBACK_TO).contains(BASELINE).contains("404");
+        JsonNode out = result.path("output");
+        assertThat(out.path("gate").asText()).isEqualTo("FAILED");
+        assertThat(out.path("rollbackTriggered").asBoolean()).isTrue();
+        assertThat(out.has("accuracyDelta")).as("no baseline F1, no delta").isFalse();
+        assertThat(out.path("baselineError").asText()).contains("404").contains("no such version");
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(ROLLBACK_PATH))
+                .withRequestBody(equalToJson("{\"target_version_id\":\"" + ROLLBACK_TO + "\"}")));
+        assertThat(auditActions("baseline-missing")).containsSubsequence("VALIDATION_FAILED", "ROLLBACK_TRIGGERED",
+                "MLFLOW_RUN_ENDED", "RUN_FINISHED");
+    }
+
+    @Test
+    void anUnreadableBaselineFailsARunWhoseVersionPassedTheGateNamingTheBaseline() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(BASELINE_METRICS_PATH))
+                .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"no such version\"}")));
+
+        JsonNode result = run(request("baseline-missing-gate-passed", ",\"baselineVersionId\":\"" + BASELINE + "\""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(result.path("error").path("message").asText()).contains(BASELINE_METRICS_PATH).contains("no such version");
+        assertThat(result.path("output").path("gate").asText()).isEqualTo("PASSED");
+        assertThat(auditActions("baseline-missing-gate-passed")).contains("VALIDATION_PASSED");
+        mlflow.verify(postRequestedFor(urlEqualTo(MLFLOW + "runs/update"))
+                .withRequestBody(equalToJson("{\"status\":\"FAILED\"}", true, true)));
+    }
+
+    @Test
     void aFailedGateRollsBackToTheTriggerVersionAndFailsNamingEachCriterion() throws Exception {
         stubs.submitAccepted();
         stubs.jobEnds("completed", "");
