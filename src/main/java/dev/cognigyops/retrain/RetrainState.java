@@ -34,6 +34,8 @@ final class RetrainState {
 
     String experimentId;
     String mlflowRunId;
+    /** runs/update was sent for this run (whatever its answer), so it is never ended twice. */
+    boolean mlflowEndSent;
     String mlflowStatus = "SKIPPED";
     String mlflowError;
 

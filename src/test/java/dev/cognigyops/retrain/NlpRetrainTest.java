@@ -393,6 +393,66 @@ class NlpRetrainTest extends AppTestSupport {
     }
 
     @Test
+    void anMlflowRunWhoseMetricsAreRefusedIsEndedFailedNotLeftRunning() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "runs/log-batch").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"metric value rejected\"}")));
+
+        JsonNode result = run(request("mlflow-refuses-batch", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        JsonNode out = result.path("output");
+        assertThat(out.path("mlflow").path("status").asText()).isEqualTo("FAILED");
+        assertThat(out.path("mlflow").path("error").asText()).contains("runs/log-batch").contains("metric value rejected");
+        assertThat(out.path("mlflowRunId").asText()).isEqualTo(MLFLOW_RUN);
+        // the run MLflow created is not left RUNNING for ever: it is ended FAILED, once
+        List<String> calls = mlflow.getAllServeEvents().stream()
+                .sorted((a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()))
+                .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl().replace(MLFLOW, ""))
+                .filter(c -> c.startsWith("POST runs/"))
+                .collect(Collectors.toList());
+        assertThat(calls).containsExactly("POST runs/create", "POST runs/log-batch", "POST runs/update");
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/update"))
+                .withRequestBody(equalToJson("{\"run_id\":\"" + MLFLOW_RUN + "\",\"status\":\"FAILED\"}", true, true)));
+        assertThat(auditActions("mlflow-refuses-batch")).containsSubsequence("MLFLOW_SYNC_FAILED", "MLFLOW_RUN_ENDED",
+                "RUN_FINISHED");
+    }
+
+    @Test
+    void anMlflowRunThatCannotBeEndedIsNotEndedTwice() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "runs/update").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"bad end_time\"}")));
+
+        JsonNode result = run(request("mlflow-refuses-end", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("mlflow").path("error").asText()).contains("runs/update").contains("bad end_time");
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/update")));
+    }
+
+    @Test
+    void anMlflowRunThatCannotBeEndedAfterAFailureIsNamedAsStillRunning() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "runs/log-batch").willReturn(aResponse().withStatus(400)
+                .withBody("{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"metric value rejected\"}")));
+        mlflow.stubFor(post(MLFLOW + "runs/update").willReturn(aResponse().withStatus(400)
+                .withBody("{\"error_code\":\"INVALID_STATE\",\"message\":\"run is archived\"}")));
+
+        JsonNode result = run(request("mlflow-run-stays-open", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("mlflow").path("error").asText()).contains("metric value rejected")
+                .contains("MLflow run " + MLFLOW_RUN + " could not be ended and stays RUNNING").contains("run is archived");
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/update")));
+    }
+
+    @Test
     void mlflowDownLeavesTheRetrainResultStandingAndSaysSo() throws Exception {
         stubs.happyPath();
         mlflow.stop();
