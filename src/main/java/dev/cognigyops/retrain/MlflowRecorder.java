@@ -131,6 +131,7 @@ public final class MlflowRecorder {
 
     public void endRun(Exchange exchange) {
         RetrainState state = state(exchange);
+        state.mlflowEndSent = true;
         call(exchange, OutboundCall.external("POST", mlflow().url("runs/update"),
                 MlflowTracking.endRun(state.mlflowRunId, state.succeeded(), clock.millis()), "MLFLOW_RUN_ENDED",
                 state.resource(), MLFLOW_RETRY));
@@ -149,6 +150,28 @@ public final class MlflowRecorder {
         details.put("error", state.mlflowError);
         details.put("mlflow_run_id", state.mlflowRunId);
         audit.record(run(exchange), "MLFLOW_SYNC_FAILED", "FAILURE", state.resource(), details);
+    }
+
+    /** Filter after a failure: MLflow created the run, but it was never asked to end it. */
+    public boolean runLeftOpen(Exchange exchange) {
+        RetrainState state = state(exchange);
+        return state.mlflowRunId != null && !state.mlflowEndSent;
+    }
+
+    /** Ends a run whose recording failed part way as FAILED: its record is incomplete. */
+    public void endOpenRun(Exchange exchange) {
+        RetrainState state = state(exchange);
+        state.mlflowEndSent = true;
+        call(exchange, OutboundCall.external("POST", mlflow().url("runs/update"),
+                MlflowTracking.endRun(state.mlflowRunId, false, clock.millis()), "MLFLOW_RUN_ENDED",
+                state.resource(), MLFLOW_RETRY));
+    }
+
+    /** Not even the end went through: the output says the run stays RUNNING in MLflow. */
+    public void openRunNotEnded(Exchange exchange) {
+        RetrainState state = state(exchange);
+        state.mlflowError = state.mlflowError + "; MLflow run " + state.mlflowRunId
+                + " could not be ended and stays RUNNING: " + caught(exchange).getMessage();
     }
 
     private String trackingUri() {

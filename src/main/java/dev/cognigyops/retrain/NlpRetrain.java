@@ -38,13 +38,6 @@ import static dev.cognigyops.retrain.RetrainSteps.response;
 import static dev.cognigyops.retrain.RetrainSteps.run;
 import static dev.cognigyops.retrain.RetrainSteps.state;
 
-import static dev.cognigyops.retrain.RetrainSteps.call;
-import static dev.cognigyops.retrain.RetrainSteps.caught;
-import static dev.cognigyops.retrain.RetrainSteps.event;
-import static dev.cognigyops.retrain.RetrainSteps.response;
-import static dev.cognigyops.retrain.RetrainSteps.run;
-import static dev.cognigyops.retrain.RetrainSteps.state;
-
 /**
  * nlp-retrain (seed 004, SPEC §5): submit a retraining job, poll it, read the new version's
  * metrics, hold them against the quality gate, roll back a version that fails it, compare F1 with
@@ -231,6 +224,14 @@ public final class NlpRetrain implements Operation {
                 .subtract(BigDecimal.valueOf(state.baselineMetrics.f1Score())).doubleValue();
     }
 
+    /**
+     * The baseline's metrics could not be read: kept, so the gate and a rollback still happen; the run
+     * then fails with it unless the gate already failed it (whose message names it too).
+     */
+    public void baselineFailed(Exchange exchange) {
+        state(exchange).baselineFailure = caught(exchange);
+    }
+
     /** Step: the quality gate, audited as validation_passed or validation_failed. */
     public void judgeGate(Exchange exchange) {
         RetrainState state = state(exchange);
@@ -324,6 +325,9 @@ public final class NlpRetrain implements Operation {
             out.put("accuracyDelta", state.accuracyDelta);
             out.put("baselineVersionId", state.payload.baselineVersionId());
         }
+        if (state.baselineFailure != null) {
+            out.put("baselineError", state.baselineFailure.getMessage());
+        }
         out.put("rollbackTriggered", state.rollbackTriggered);
         if (state.rollbackError != null) {
             out.put("rollbackError", state.rollbackError);
@@ -350,9 +354,14 @@ public final class NlpRetrain implements Operation {
                     : state.rollbackError != null
                             ? "; the rollback to " + state.payload.rollbackTriggerVersionId() + " FAILED: " + state.rollbackError
                             : "; no rollbackTriggerVersionId given, nothing rolled back";
+            String baseline = state.baselineFailure == null ? "" : "; the metrics of baseline version "
+                    + state.payload.baselineVersionId() + " could not be read: " + state.baselineFailure.getMessage();
             throw new RunFailure(ErrorCode.GATE_FAILED, "model " + state.payload.modelId() + " version "
                     + state.modelVersionId + " failed the quality gate: " + String.join("; ", state.verdict.failures())
-                    + rollback);
+                    + rollback + baseline);
+        }
+        if (state.baselineFailure != null) {
+            throw state.baselineFailure;
         }
     }
 

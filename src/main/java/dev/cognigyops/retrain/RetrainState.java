@@ -27,11 +27,15 @@ final class RetrainState {
     QualityGate.Verdict verdict;
     boolean rollbackTriggered;
     String rollbackError;
+    /** The baseline's metrics could not be read; the gate still ran, and the run fails with this. */
+    RunFailure baselineFailure;
     /** What ended the retrain before its end, if anything; thrown once MLflow has the record. */
     RunFailure failure;
 
     String experimentId;
     String mlflowRunId;
+    /** runs/update was sent for this run (whatever its answer), so it is never ended twice. */
+    boolean mlflowEndSent;
     String mlflowStatus = "SKIPPED";
     String mlflowError;
 
@@ -46,8 +50,8 @@ final class RetrainState {
         return "nlp:" + payload.modelId() + (modelVersionId == null ? "" : ":" + modelVersionId);
     }
 
-    /** The retrain did all it should: the job completed and its version passed the gate. */
+    /** The retrain did all it should: the job completed, its version passed the gate, a baseline was compared. */
     boolean succeeded() {
-        return failure == null && verdict != null && verdict.passed();
+        return failure == null && baselineFailure == null && verdict != null && verdict.passed();
     }
 }

@@ -187,6 +187,52 @@ class NlpRetrainTest extends AppTestSupport {
     }
 
     @Test
+    void anUnreadableBaselineStillLetsTheGateJudgeAndRollBackTheNewVersion() throws Exception {
+        stubs.submitAccepted();
+        stubs.jobEnds("completed", "");
+        stubs.metrics(METRICS_PATH, 0.91, 0.96, 0.93, 0.05);
+        stubs.rollbackAccepted();
+        stubs.mlflowTracking();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(BASELINE_METRICS_PATH))
+                .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"no such version\"}")));
+
+        JsonNode result = run(request("baseline-missing", ",\"baselineVersionId\":\"" + BASELINE
+                + "\",\"rollbackTriggerVersionId\":\"" + ROLLBACK_TO + "\""));
+
+        // the baseline only informs accuracyDelta: a bad new version is still judged and rolled back
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("GATE_FAILED");
+        assertThat(result.path("error").path("message").asText()).contains("precision 0.91")
+                .contains("rolled back to " + ROLLBACK_TO).contains(BASELINE).contains("404");
+        JsonNode out = result.path("output");
+        assertThat(out.path("gate").asText()).isEqualTo("FAILED");
+        assertThat(out.path("rollbackTriggered").asBoolean()).isTrue();
+        assertThat(out.has("accuracyDelta")).as("no baseline F1, no delta").isFalse();
+        assertThat(out.path("baselineError").asText()).contains("404").contains("no such version");
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(ROLLBACK_PATH))
+                .withRequestBody(equalToJson("{\"target_version_id\":\"" + ROLLBACK_TO + "\"}")));
+        assertThat(auditActions("baseline-missing")).containsSubsequence("VALIDATION_FAILED", "ROLLBACK_TRIGGERED",
+                "MLFLOW_RUN_ENDED", "RUN_FINISHED");
+    }
+
+    @Test
+    void anUnreadableBaselineFailsARunWhoseVersionPassedTheGateNamingTheBaseline() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(BASELINE_METRICS_PATH))
+                .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"no such version\"}")));
+
+        JsonNode result = run(request("baseline-missing-gate-passed", ",\"baselineVersionId\":\"" + BASELINE + "\""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(result.path("error").path("message").asText()).contains(BASELINE_METRICS_PATH).contains("no such version");
+        assertThat(result.path("output").path("gate").asText()).isEqualTo("PASSED");
+        assertThat(auditActions("baseline-missing-gate-passed")).contains("VALIDATION_PASSED");
+        mlflow.verify(postRequestedFor(urlEqualTo(MLFLOW + "runs/update"))
+                .withRequestBody(equalToJson("{\"status\":\"FAILED\"}", true, true)));
+    }
+
+    @Test
     void aFailedGateRollsBackToTheTriggerVersionAndFailsNamingEachCriterion() throws Exception {
         stubs.submitAccepted();
         stubs.jobEnds("completed", "");
@@ -344,6 +390,66 @@ class NlpRetrainTest extends AppTestSupport {
         assertThat(result.path("output").path("mlflow").path("experimentId").asText()).isEqualTo("42");
         mlflow.verify(exactly(2), getRequestedFor(urlPathEqualTo(MLFLOW + "experiments/get-by-name")));
         mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/create")));
+    }
+
+    @Test
+    void anMlflowRunWhoseMetricsAreRefusedIsEndedFailedNotLeftRunning() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "runs/log-batch").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"metric value rejected\"}")));
+
+        JsonNode result = run(request("mlflow-refuses-batch", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        JsonNode out = result.path("output");
+        assertThat(out.path("mlflow").path("status").asText()).isEqualTo("FAILED");
+        assertThat(out.path("mlflow").path("error").asText()).contains("runs/log-batch").contains("metric value rejected");
+        assertThat(out.path("mlflowRunId").asText()).isEqualTo(MLFLOW_RUN);
+        // the run MLflow created is not left RUNNING for ever: it is ended FAILED, once
+        List<String> calls = mlflow.getAllServeEvents().stream()
+                .sorted((a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()))
+                .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl().replace(MLFLOW, ""))
+                .filter(c -> c.startsWith("POST runs/"))
+                .collect(Collectors.toList());
+        assertThat(calls).containsExactly("POST runs/create", "POST runs/log-batch", "POST runs/update");
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/update"))
+                .withRequestBody(equalToJson("{\"run_id\":\"" + MLFLOW_RUN + "\",\"status\":\"FAILED\"}", true, true)));
+        assertThat(auditActions("mlflow-refuses-batch")).containsSubsequence("MLFLOW_SYNC_FAILED", "MLFLOW_RUN_ENDED",
+                "RUN_FINISHED");
+    }
+
+    @Test
+    void anMlflowRunThatCannotBeEndedIsNotEndedTwice() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "runs/update").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"bad end_time\"}")));
+
+        JsonNode result = run(request("mlflow-refuses-end", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("mlflow").path("error").asText()).contains("runs/update").contains("bad end_time");
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/update")));
+    }
+
+    @Test
+    void anMlflowRunThatCannotBeEndedAfterAFailureIsNamedAsStillRunning() throws Exception {
+        stubs.happyPath();
+        stubs.mlflowTracking();
+        mlflow.stubFor(post(MLFLOW + "runs/log-batch").willReturn(aResponse().withStatus(400)
+                .withBody("{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"metric value rejected\"}")));
+        mlflow.stubFor(post(MLFLOW + "runs/update").willReturn(aResponse().withStatus(400)
+                .withBody("{\"error_code\":\"INVALID_STATE\",\"message\":\"run is archived\"}")));
+
+        JsonNode result = run(request("mlflow-run-stays-open", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("mlflow").path("error").asText()).contains("metric value rejected")
+                .contains("MLflow run " + MLFLOW_RUN + " could not be ended and stays RUNNING").contains("run is archived");
+        mlflow.verify(exactly(1), postRequestedFor(urlEqualTo(MLFLOW + "runs/update")));
     }
 
     @Test
