@@ -126,9 +126,13 @@ public final class BotDeploy implements Operation {
                 v.add(path, "must be an absolute http(s) URL");
             }
         });
+        Set<String> regions = new LinkedHashSet<>();
         checkArray(payload, "syncRegions", 50, v, (value, path) -> {
             if (!REGION.matcher(value).matches()) {
                 v.add(path, REGION_HINT);
+            } else if (!regions.add(value)) {
+                // one sync job per region: a second would start twice and hide the first one's id
+                v.add(path, "names region " + value + " a second time");
             }
         });
     }
@@ -192,13 +196,13 @@ public final class BotDeploy implements Operation {
         if (payload.hasNonNull("syncRegions")) {
             return texts(payload.get("syncRegions"));
         }
-        List<String> regions = new ArrayList<>();
+        Set<String> regions = new LinkedHashSet<>();
         for (String r : settings.get("cognigy.deploy.sync-regions", "").split(",")) {
             if (!r.isBlank()) {
                 regions.add(r.trim());
             }
         }
-        return regions;
+        return List.copyOf(regions);
     }
 
     /** doCatch condition: the call was answered 404. */
@@ -478,8 +482,9 @@ public final class BotDeploy implements Operation {
     public void syncStarted(Exchange exchange) {
         DeployRun d = state(exchange);
         String id = Json.text(response(exchange), "syncJobId");
-        if (id == null) {
-            d.syncFailures.put(region(exchange), "the sync job was accepted but the answer has no syncJobId");
+        if (id == null || id.isBlank()) {
+            syncFailure(exchange, "the sync job was accepted (HTTP " + exchange.getProperty(OutboundCalls.RESPONSE_STATUS)
+                    + ") but the answer has no syncJobId");
         } else {
             d.syncJobIds.put(region(exchange), id);
         }
@@ -487,17 +492,21 @@ public final class BotDeploy implements Operation {
 
     /** Loop doCatch: a failed sync does not undo the switch; it is audited and named in the result. */
     public void syncFailed(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        syncFailure(exchange, ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange)).message());
+        exchange.removeProperty(OutboundCalls.CALL);
+    }
+
+    /** A region not synced: named in the result and audited {@code SYNC_JOB_FAILED}. */
+    private void syncFailure(Exchange exchange, String message) {
         DeployRun d = state(exchange);
         String region = region(exchange);
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange)).message();
         d.syncFailures.put(region, message);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("deployment_id", d.deploymentId);
         details.put("region", region);
         details.put("error", message);
         audit.record(run(exchange), "SYNC_JOB_FAILED", "FAILURE", d.resource() + ":" + region, details);
-        exchange.removeProperty(OutboundCalls.CALL);
     }
 
     /** Step: the output and seed 001's audit record. */

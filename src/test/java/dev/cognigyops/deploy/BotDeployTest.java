@@ -436,6 +436,24 @@ class BotDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aSyncJobAcceptedWithoutAnIdIsAFailedRegionAndAudited() throws Exception {
+        stubs.happyPath();
+        cognigy.stubFor(post(SYNC_PATH).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                "$.targetRegion", equalTo("us-east-1"))).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"queued\"}")));
+
+        JsonNode result = run(request("deploy-sync-no-id", ",\"syncRegions\":[\"us-east-1\"]"));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("syncJobIds")).isEqualTo(Json.parse("{}"));
+        assertThat(result.path("output").path("syncFailures").path("us-east-1").asText()).contains("no syncJobId");
+        JsonNode failure = event("deploy-sync-no-id", "SYNC_JOB_FAILED");
+        assertThat(failure.path("details").path("region").asText()).isEqualTo("us-east-1");
+        assertThat(failure.path("details").path("error").asText()).contains("no syncJobId");
+        assertThat(event("deploy-sync-no-id", "DEPLOYMENT_COMPLETED").path("outcome").asText()).isEqualTo("SUCCESS_WITH_SYNC_FAILURES");
+    }
+
+    @Test
     void aRoutingSwitchThatFailsIsNamedAndNothingIsSynced() throws Exception {
         stubs.happyPath();
         cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(ROUTING_PATH).willReturn(aResponse().withStatus(409)
