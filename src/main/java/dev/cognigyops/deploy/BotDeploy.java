@@ -355,7 +355,7 @@ public final class BotDeploy implements Operation {
     public void readStatus(Exchange exchange) {
         DeployRun d = state(exchange);
         call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status", "/v1/deployments/{deploymentId}/status")
-                .replace("{deploymentId}", d.deploymentId), null, "DEPLOYMENT_STATUS", d.resource()));
+                .replace("{deploymentId}", segment(d.deploymentId)), null, "DEPLOYMENT_STATUS", d.resource()));
         CallPacer pacer = proposed -> statusReads.reserveWait(d.deploymentId, Duration.ofMillis(proposed)).toMillis();
         exchange.setProperty(OutboundCalls.PACER, pacer);
     }
@@ -406,7 +406,7 @@ public final class BotDeploy implements Operation {
         DeployRun d = state(exchange);
         d.rollbackTriggered = true;
         call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback", "/v1/deployments/{deploymentId}/rollback")
-                .replace("{deploymentId}", d.deploymentId), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
+                .replace("{deploymentId}", segment(d.deploymentId)), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
     }
 
     /** doCatch: the rollback call failed for good; said in the result. */
@@ -576,6 +576,14 @@ public final class BotDeploy implements Operation {
 
     private String path(String key, String fallback) {
         return settings.get(key, fallback);
+    }
+
+    /**
+     * A value for a path segment, percent-encoded. The payload's ids are checked against {@code ID};
+     * the deployment id is Cognigy's and is not, so a '/', '?' or '#' in it must not change the call.
+     */
+    static String segment(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String serverSaid(Exchange exchange) {

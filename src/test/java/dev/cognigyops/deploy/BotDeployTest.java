@@ -260,6 +260,22 @@ class BotDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aDeploymentIdWithUrlCharactersIsOneEncodedPathSegment() throws Exception {
+        stubs.happyPath();
+        stubs.deploymentCreated(BOT, "dep?7", null);
+        String encoded = "/v1/deployments/dep%3F7";
+        cognigy.stubFor(get(urlEqualTo(encoded + "/status")).willReturn(failed("dep?7", "failed", "bad flow")));
+        cognigy.stubFor(post(urlEqualTo(encoded + "/rollback")).willReturn(okJson("{}")));
+
+        JsonNode result = run(request(null, ""));
+
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("JOB_FAILED");
+        assertThat(result.path("error").path("message").asText()).contains("bad flow").contains("rolled back;");
+        cognigy.verify(exactly(1), getRequestedFor(urlEqualTo(encoded + "/status")));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(encoded + "/rollback")));
+    }
+
+    @Test
     void aTimedOutOrRolledBackDeploymentIsRolledBackToo() throws Exception {
         stubs.happyPath();
         stubs.statuses(DEPLOYMENT, List.of(failed(DEPLOYMENT, "timeout", "provisioning took too long")));
