@@ -432,15 +432,19 @@ public final class BotDeploy implements Operation {
     /** Step: all traffic to the target, none to the other. */
     public void switchTraffic(Exchange exchange) {
         DeployRun d = state(exchange);
+        d.routingSent = TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId);
         call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", "/v1/environments/routing"),
-                TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId),
-                "ROUTING_SWITCHED", d.resource()));
+                d.routingSent, "ROUTING_SWITCHED", d.resource()));
     }
 
-    /** Step: keep the routing now in force. */
+    /**
+     * Step: keep the routing now in force: Cognigy's answer, or what was sent when the answer
+     * carries none (e.g. 204), so the result never shows an empty routing after a switch.
+     */
     public void trafficSwitched(Exchange exchange) {
         DeployRun d = state(exchange);
-        d.routing = response(exchange);
+        JsonNode answer = response(exchange);
+        d.routing = answer != null && answer.has("environments") ? answer : d.routingSent;
         run(exchange).output().set("routing", d.routing);
     }
 

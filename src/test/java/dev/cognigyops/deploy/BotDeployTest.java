@@ -488,6 +488,19 @@ class BotDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aRoutingSwitchAnsweredWithoutABodyShowsTheRoutingSent() throws Exception {
+        stubs.happyPath();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(ROUTING_PATH).willReturn(aResponse().withStatus(204)));
+
+        JsonNode result = run(request(null, ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("routing")).isEqualTo(Json.parse("{\"environments\":["
+                + "{\"environmentId\":\"" + BLUE + "\",\"trafficWeight\":0},{\"environmentId\":\"" + GREEN + "\",\"trafficWeight\":100}],"
+                + "\"strategy\":\"blue_green\",\"failoverEnabled\":true}"));
+    }
+
+    @Test
     void regionsComeFromTheSettingWhenThePayloadNamesNone() throws Exception {
         stubs.happyPath();
 
