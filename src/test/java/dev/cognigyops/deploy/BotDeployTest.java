@@ -235,6 +235,23 @@ class BotDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aWebhookThatRedirectsIsNotReachable() throws Exception {
+        stubs.happyPath();
+        stubs.webhook("/hooks/ok", 200);
+        String base = cognigy.baseUrl();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.request("HEAD", urlEqualTo("/hooks/moved"))
+                .willReturn(aResponse().withStatus(302).withHeader("Location", "/hooks/ok?session=abc")));
+
+        JsonNode result = run(request(null, ",\"webhookUrls\":[\"" + base + "/hooks/moved\"]"));
+
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("DEPENDENCY_MISSING");
+        assertThat(result.path("error").path("message").asText())
+                .contains(base + "/hooks/moved (answered HTTP 302, redirects to " + base + "/hooks/ok)").doesNotContain("session");
+        cognigy.verify(exactly(0), new RequestPatternBuilder(RequestMethod.HEAD, urlEqualTo("/hooks/ok")));
+        nothingDeployed();
+    }
+
+    @Test
     void aFailedDeploymentIsRolledBackAndRoutingIsNeverTouched() throws Exception {
         stubs.happyPath();
         stubs.statuses(DEPLOYMENT, List.of(status(DEPLOYMENT, "compiling"),
