@@ -231,6 +231,9 @@ class BotDeployTest extends AppTestSupport {
                 - heads.stream().mapToLong(r -> r.getLoggedDate().getTime()).min().getAsLong();
         assertThat(spread).as("the three checks were asked at once").isLessThan(500);
         assertThat(tookMs).as("bounded by the 1.5 s timeout, not the 4 s answer").isLessThan(3800);
+        // a webhook's query may carry its key: never in the result, the audit trail or the log
+        assertThat(Json.write(auditEvents())).contains(base + "/hooks/down").doesNotContain("key=abc");
+        assertThat(capturedLog()).doesNotContain("key=abc");
         nothingDeployed();
     }
 
