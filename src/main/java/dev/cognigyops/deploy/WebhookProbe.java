@@ -58,7 +58,7 @@ public final class WebhookProbe {
                     int status = response.statusCode();
                     boolean ok = status >= 200 && status < 300;
                     String redirect = response.headers().firstValue("Location")
-                            .map(to -> ", redirects to " + shown(request.uri().resolve(to).toString())).orElse("");
+                            .map(to -> ", redirects to " + redirectTarget(request.uri(), to)).orElse("");
                     return new Check(url, ok, status, ok ? null : "answered HTTP " + status + (status / 100 == 3 ? redirect : ""), ms);
                 })
                 // the request timeout does not bound connecting; this bounds everything
@@ -73,6 +73,15 @@ public final class WebhookProbe {
         }
         String message = cause.getMessage();
         return "unreachable: " + cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " " + message);
+    }
+
+    /** Where a redirect points, shown like a webhook URL; a Location that is no URI is said so. */
+    static String redirectTarget(URI from, String location) {
+        try {
+            return shown(from.resolve(location).toString());
+        } catch (IllegalArgumentException e) {
+            return "(an unparseable Location)";
+        }
     }
 
     /** How a webhook URL is shown in messages and audit events: no user info, no query string. */
