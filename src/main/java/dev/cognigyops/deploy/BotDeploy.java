@@ -311,7 +311,8 @@ public final class BotDeploy implements Operation {
         d.flows.forEach(f -> refs.addObject().put("flowId", f.flowId()).put("version", f.version()));
         body.put("deploymentType", "versioned");
         ObjectNode metadata = body.putObject("metadata");
-        metadata.put("validatedAt", d.validatedAt.toString());
+        // seed 001's wire format: epoch seconds, a number (e.g. 1700000000.0), not a date string
+        metadata.put("validatedAt", java.math.BigDecimal.valueOf(d.validatedAt.toEpochMilli(), 3));
         metadata.put("deployedBy", AuditLog.ACTOR);
         metadata.put("runId", run(exchange).runId());
         call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments", "/v1/bots/{botId}/deployments")

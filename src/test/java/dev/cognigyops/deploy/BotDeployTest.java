@@ -123,7 +123,10 @@ class BotDeployTest extends AppTestSupport {
         assertThat(body.path("deploymentType").asText()).isEqualTo("versioned");
         assertThat(body.path("flowReferences")).isEqualTo(Json.parse(
                 "[{\"flowId\":\"flow-order\",\"version\":\"v2.0.3\"},{\"flowId\":\"flow-refund\",\"version\":\"v1.5.0\"}]"));
-        assertThat(java.time.Instant.parse(body.path("metadata").path("validatedAt").asText())).isNotNull();
+        JsonNode validatedAt = body.path("metadata").path("validatedAt");
+        assertThat(validatedAt.isNumber()).as("epoch seconds, as seed 001 sends them: " + validatedAt).isTrue();
+        assertThat((long) (validatedAt.doubleValue() * 1000)).as("validated before the deployment was created")
+                .isBetween(create.getLoggedDate().getTime() - 60_000, create.getLoggedDate().getTime());
 
         List<LoggedRequest> reads = cognigy.findAll(getRequestedFor(urlEqualTo(statusPath(DEPLOYMENT))));
         assertThat(reads).hasSize(4);
