@@ -126,9 +126,13 @@ public final class BotDeploy implements Operation {
                 v.add(path, "must be an absolute http(s) URL");
             }
         });
+        Set<String> regions = new LinkedHashSet<>();
         checkArray(payload, "syncRegions", 50, v, (value, path) -> {
             if (!REGION.matcher(value).matches()) {
                 v.add(path, REGION_HINT);
+            } else if (!regions.add(value)) {
+                // one sync job per region: a second would start twice and hide the first one's id
+                v.add(path, "names region " + value + " a second time");
             }
         });
     }
@@ -192,13 +196,13 @@ public final class BotDeploy implements Operation {
         if (payload.hasNonNull("syncRegions")) {
             return texts(payload.get("syncRegions"));
         }
-        List<String> regions = new ArrayList<>();
+        Set<String> regions = new LinkedHashSet<>();
         for (String r : settings.get("cognigy.deploy.sync-regions", "").split(",")) {
             if (!r.isBlank()) {
                 regions.add(r.trim());
             }
         }
-        return regions;
+        return List.copyOf(regions);
     }
 
     /** doCatch condition: the call was answered 404. */
@@ -307,7 +311,8 @@ public final class BotDeploy implements Operation {
         d.flows.forEach(f -> refs.addObject().put("flowId", f.flowId()).put("version", f.version()));
         body.put("deploymentType", "versioned");
         ObjectNode metadata = body.putObject("metadata");
-        metadata.put("validatedAt", d.validatedAt.toString());
+        // seed 001's wire format: epoch seconds, a number (e.g. 1700000000.0), not a date string
+        metadata.put("validatedAt", java.math.BigDecimal.valueOf(d.validatedAt.toEpochMilli(), 3));
         metadata.put("deployedBy", AuditLog.ACTOR);
         metadata.put("runId", run(exchange).runId());
         call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments", "/v1/bots/{botId}/deployments")
@@ -351,7 +356,7 @@ public final class BotDeploy implements Operation {
     public void readStatus(Exchange exchange) {
         DeployRun d = state(exchange);
         call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status", "/v1/deployments/{deploymentId}/status")
-                .replace("{deploymentId}", d.deploymentId), null, "DEPLOYMENT_STATUS", d.resource()));
+                .replace("{deploymentId}", segment(d.deploymentId)), null, "DEPLOYMENT_STATUS", d.resource()));
         CallPacer pacer = proposed -> statusReads.reserveWait(d.deploymentId, Duration.ofMillis(proposed)).toMillis();
         exchange.setProperty(OutboundCalls.PACER, pacer);
     }
@@ -402,7 +407,7 @@ public final class BotDeploy implements Operation {
         DeployRun d = state(exchange);
         d.rollbackTriggered = true;
         call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback", "/v1/deployments/{deploymentId}/rollback")
-                .replace("{deploymentId}", d.deploymentId), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
+                .replace("{deploymentId}", segment(d.deploymentId)), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
     }
 
     /** doCatch: the rollback call failed for good; said in the result. */
@@ -428,15 +433,19 @@ public final class BotDeploy implements Operation {
     /** Step: all traffic to the target, none to the other. */
     public void switchTraffic(Exchange exchange) {
         DeployRun d = state(exchange);
+        d.routingSent = TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId);
         call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", "/v1/environments/routing"),
-                TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId),
-                "ROUTING_SWITCHED", d.resource()));
+                d.routingSent, "ROUTING_SWITCHED", d.resource()));
     }
 
-    /** Step: keep the routing now in force. */
+    /**
+     * Step: keep the routing now in force: Cognigy's answer, or what was sent when the answer
+     * carries none (e.g. 204), so the result never shows an empty routing after a switch.
+     */
     public void trafficSwitched(Exchange exchange) {
         DeployRun d = state(exchange);
-        d.routing = response(exchange);
+        JsonNode answer = response(exchange);
+        d.routing = answer != null && answer.has("environments") ? answer : d.routingSent;
         run(exchange).output().set("routing", d.routing);
     }
 
@@ -478,8 +487,9 @@ public final class BotDeploy implements Operation {
     public void syncStarted(Exchange exchange) {
         DeployRun d = state(exchange);
         String id = Json.text(response(exchange), "syncJobId");
-        if (id == null) {
-            d.syncFailures.put(region(exchange), "the sync job was accepted but the answer has no syncJobId");
+        if (id == null || id.isBlank()) {
+            syncFailure(exchange, "the sync job was accepted (HTTP " + exchange.getProperty(OutboundCalls.RESPONSE_STATUS)
+                    + ") but the answer has no syncJobId");
         } else {
             d.syncJobIds.put(region(exchange), id);
         }
@@ -487,17 +497,21 @@ public final class BotDeploy implements Operation {
 
     /** Loop doCatch: a failed sync does not undo the switch; it is audited and named in the result. */
     public void syncFailed(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        syncFailure(exchange, ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange)).message());
+        exchange.removeProperty(OutboundCalls.CALL);
+    }
+
+    /** A region not synced: named in the result and audited {@code SYNC_JOB_FAILED}. */
+    private void syncFailure(Exchange exchange, String message) {
         DeployRun d = state(exchange);
         String region = region(exchange);
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange)).message();
         d.syncFailures.put(region, message);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("deployment_id", d.deploymentId);
         details.put("region", region);
         details.put("error", message);
         audit.record(run(exchange), "SYNC_JOB_FAILED", "FAILURE", d.resource() + ":" + region, details);
-        exchange.removeProperty(OutboundCalls.CALL);
     }
 
     /** Step: the output and seed 001's audit record. */
@@ -567,6 +581,14 @@ public final class BotDeploy implements Operation {
 
     private String path(String key, String fallback) {
         return settings.get(key, fallback);
+    }
+
+    /**
+     * A value for a path segment, percent-encoded. The payload's ids are checked against {@code ID};
+     * the deployment id is Cognigy's and is not, so a '/', '?' or '#' in it must not change the call.
+     */
+    static String segment(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String serverSaid(Exchange exchange) {

@@ -38,6 +38,7 @@ final class DeployRun {
     String failureMessage;
     boolean rollbackTriggered;
     String rollbackError;
+    JsonNode routingSent;
     JsonNode routing;
     final Map<String, String> syncJobIds = new LinkedHashMap<>();
     final Map<String, String> syncFailures = new LinkedHashMap<>();

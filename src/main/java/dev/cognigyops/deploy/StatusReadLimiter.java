@@ -20,7 +20,6 @@ import java.util.Map;
 public final class StatusReadLimiter {
 
     private final int limit;
-    private final Duration window;
     private final Duration spacing;
     private final Clock clock;
     private final Map<String, Deque<Instant>> reads = new HashMap<>();
@@ -30,7 +29,6 @@ public final class StatusReadLimiter {
             throw new IllegalArgumentException("a status read limit needs limit >= 1, a positive window and a margin >= 0");
         }
         this.limit = limit;
-        this.window = window;
         this.spacing = window.plus(margin);
         this.clock = clock;
     }
@@ -68,13 +66,5 @@ public final class StatusReadLimiter {
         Instant at = reserve(deploymentId, now.plus(wantedWait));
         Duration wait = Duration.between(now, at);
         return wait.isNegative() ? Duration.ZERO : wait;
-    }
-
-    public int limit() {
-        return limit;
-    }
-
-    public Duration window() {
-        return window;
     }
 }

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The dependency webhooks' health check (SPEC §4, {@code HEAD {webhookUrl}}): every URL is asked
- * at once, without a token, and each answer must be 2xx within the timeout. The whole check takes
+ * at once, without a token, and each answer must be 2xx within the timeout. The client given
+ * should not follow redirects: a webhook that redirects does not itself answer 2xx, and is
+ * reported with where it redirects to. The whole check takes
  * at most about one timeout however many webhooks there are (the calling route waits that long).
  */
 public final class WebhookProbe {
@@ -55,7 +57,9 @@ public final class WebhookProbe {
                     }
                     int status = response.statusCode();
                     boolean ok = status >= 200 && status < 300;
-                    return new Check(url, ok, status, ok ? null : "answered HTTP " + status, ms);
+                    String redirect = response.headers().firstValue("Location")
+                            .map(to -> ", redirects to " + redirectTarget(request.uri(), to)).orElse("");
+                    return new Check(url, ok, status, ok ? null : "answered HTTP " + status + (status / 100 == 3 ? redirect : ""), ms);
                 })
                 // the request timeout does not bound connecting; this bounds everything
                 .completeOnTimeout(new Check(url, false, 0, "no answer within " + timeout.toMillis() + " ms",
@@ -69,6 +73,15 @@ public final class WebhookProbe {
         }
         String message = cause.getMessage();
         return "unreachable: " + cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " " + message);
+    }
+
+    /** Where a redirect points, shown like a webhook URL; a Location that is no URI is said so. */
+    static String redirectTarget(URI from, String location) {
+        try {
+            return shown(from.resolve(location).toString());
+        } catch (IllegalArgumentException e) {
+            return "(an unparseable Location)";
+        }
     }
 
     /** How a webhook URL is shown in messages and audit events: no user info, no query string. */

@@ -123,7 +123,10 @@ class BotDeployTest extends AppTestSupport {
         assertThat(body.path("deploymentType").asText()).isEqualTo("versioned");
         assertThat(body.path("flowReferences")).isEqualTo(Json.parse(
                 "[{\"flowId\":\"flow-order\",\"version\":\"v2.0.3\"},{\"flowId\":\"flow-refund\",\"version\":\"v1.5.0\"}]"));
-        assertThat(java.time.Instant.parse(body.path("metadata").path("validatedAt").asText())).isNotNull();
+        JsonNode validatedAt = body.path("metadata").path("validatedAt");
+        assertThat(validatedAt.isNumber()).as("epoch seconds, as seed 001 sends them: " + validatedAt).isTrue();
+        assertThat((long) (validatedAt.doubleValue() * 1000)).as("validated before the deployment was created")
+                .isBetween(create.getLoggedDate().getTime() - 60_000, create.getLoggedDate().getTime());
 
         List<LoggedRequest> reads = cognigy.findAll(getRequestedFor(urlEqualTo(statusPath(DEPLOYMENT))));
         assertThat(reads).hasSize(4);
@@ -231,6 +234,26 @@ class BotDeployTest extends AppTestSupport {
                 - heads.stream().mapToLong(r -> r.getLoggedDate().getTime()).min().getAsLong();
         assertThat(spread).as("the three checks were asked at once").isLessThan(500);
         assertThat(tookMs).as("bounded by the 1.5 s timeout, not the 4 s answer").isLessThan(3800);
+        // a webhook's query may carry its key: never in the result, the audit trail or the log
+        assertThat(Json.write(auditEvents())).contains(base + "/hooks/down").doesNotContain("key=abc");
+        assertThat(capturedLog()).doesNotContain("key=abc");
+        nothingDeployed();
+    }
+
+    @Test
+    void aWebhookThatRedirectsIsNotReachable() throws Exception {
+        stubs.happyPath();
+        stubs.webhook("/hooks/ok", 200);
+        String base = cognigy.baseUrl();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.request("HEAD", urlEqualTo("/hooks/moved"))
+                .willReturn(aResponse().withStatus(302).withHeader("Location", "/hooks/ok?session=abc")));
+
+        JsonNode result = run(request(null, ",\"webhookUrls\":[\"" + base + "/hooks/moved\"]"));
+
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("DEPENDENCY_MISSING");
+        assertThat(result.path("error").path("message").asText())
+                .contains(base + "/hooks/moved (answered HTTP 302, redirects to " + base + "/hooks/ok)").doesNotContain("session");
+        cognigy.verify(exactly(0), new RequestPatternBuilder(RequestMethod.HEAD, urlEqualTo("/hooks/ok")));
         nothingDeployed();
     }
 
@@ -257,6 +280,22 @@ class BotDeployTest extends AppTestSupport {
         assertThat(record.path("details").path("status").asText()).isEqualTo("failed");
         assertThat(auditActions("deploy-failed")).containsSubsequence("DEPLOYMENT_STATUS", "DEPLOYMENT_ROLLBACK",
                 "DEPLOYMENT_FAILED", "RUN_FINISHED");
+    }
+
+    @Test
+    void aDeploymentIdWithUrlCharactersIsOneEncodedPathSegment() throws Exception {
+        stubs.happyPath();
+        stubs.deploymentCreated(BOT, "dep?7", null);
+        String encoded = "/v1/deployments/dep%3F7";
+        cognigy.stubFor(get(urlEqualTo(encoded + "/status")).willReturn(failed("dep?7", "failed", "bad flow")));
+        cognigy.stubFor(post(urlEqualTo(encoded + "/rollback")).willReturn(okJson("{}")));
+
+        JsonNode result = run(request(null, ""));
+
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("JOB_FAILED");
+        assertThat(result.path("error").path("message").asText()).contains("bad flow").contains("rolled back;");
+        cognigy.verify(exactly(1), getRequestedFor(urlEqualTo(encoded + "/status")));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(encoded + "/rollback")));
     }
 
     @Test
@@ -436,6 +475,24 @@ class BotDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aSyncJobAcceptedWithoutAnIdIsAFailedRegionAndAudited() throws Exception {
+        stubs.happyPath();
+        cognigy.stubFor(post(SYNC_PATH).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                "$.targetRegion", equalTo("us-east-1"))).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"queued\"}")));
+
+        JsonNode result = run(request("deploy-sync-no-id", ",\"syncRegions\":[\"us-east-1\"]"));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("syncJobIds")).isEqualTo(Json.parse("{}"));
+        assertThat(result.path("output").path("syncFailures").path("us-east-1").asText()).contains("no syncJobId");
+        JsonNode failure = event("deploy-sync-no-id", "SYNC_JOB_FAILED");
+        assertThat(failure.path("details").path("region").asText()).isEqualTo("us-east-1");
+        assertThat(failure.path("details").path("error").asText()).contains("no syncJobId");
+        assertThat(event("deploy-sync-no-id", "DEPLOYMENT_COMPLETED").path("outcome").asText()).isEqualTo("SUCCESS_WITH_SYNC_FAILURES");
+    }
+
+    @Test
     void aRoutingSwitchThatFailsIsNamedAndNothingIsSynced() throws Exception {
         stubs.happyPath();
         cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(ROUTING_PATH).willReturn(aResponse().withStatus(409)
@@ -451,6 +508,19 @@ class BotDeployTest extends AppTestSupport {
         cognigy.verify(exactly(1), putRequestedFor(urlEqualTo(ROUTING_PATH)));
         cognigy.verify(exactly(0), postRequestedFor(urlEqualTo(SYNC_PATH)));
         assertThat(event("deploy-switch", "DEPLOYMENT_FAILED").path("details").path("status").asText()).isEqualTo("routing_failed");
+    }
+
+    @Test
+    void aRoutingSwitchAnsweredWithoutABodyShowsTheRoutingSent() throws Exception {
+        stubs.happyPath();
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(ROUTING_PATH).willReturn(aResponse().withStatus(204)));
+
+        JsonNode result = run(request(null, ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("routing")).isEqualTo(Json.parse("{\"environments\":["
+                + "{\"environmentId\":\"" + BLUE + "\",\"trafficWeight\":0},{\"environmentId\":\"" + GREEN + "\",\"trafficWeight\":100}],"
+                + "\"strategy\":\"blue_green\",\"failoverEnabled\":true}"));
     }
 
     @Test

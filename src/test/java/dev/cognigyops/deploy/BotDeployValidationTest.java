@@ -27,8 +27,12 @@ class BotDeployValidationTest {
     static final BotDeploy DEPLOY = deploy();
 
     static BotDeploy deploy() {
+        return deploy(new Properties());
+    }
+
+    static BotDeploy deploy(Properties settings) {
         PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
-        pc.setInitialProperties(new Properties());
+        pc.setInitialProperties(settings);
         return new BotDeploy(new Settings(pc), null, null, null, null);
     }
 
@@ -104,6 +108,8 @@ class BotDeployValidationTest {
                 arguments("webhook not text", with("webhookUrls", "[42]"), "payload.webhookUrls[0]: must be a non-blank string"),
                 arguments("webhooks not an array", with("webhookUrls", "\"https://a.example.com\""), "payload.webhookUrls: must be an array"),
                 arguments("bad region", with("syncRegions", "[\"EU West\"]"), "payload.syncRegions[0]: must be a region name"),
+                arguments("region twice", with("syncRegions", "[\"eu-west-1\",\"us-east-1\",\"eu-west-1\"]"),
+                        "payload.syncRegions[2]: names region eu-west-1 a second time"),
                 arguments("unknown field", with("environment", "\"prod\""), "payload.environment: is not a known field"));
     }
 
@@ -111,6 +117,15 @@ class BotDeployValidationTest {
     @MethodSource("rejected")
     void namesTheViolation(String name, JsonNode payload, String expected) {
         assertThat(violations(payload)).anySatisfy(v -> assertThat(v).startsWith(expected));
+    }
+
+    @Test
+    void regionsFromTheSettingAreEachSyncedOnce() {
+        Properties p = new Properties();
+        p.setProperty("cognigy.deploy.sync-regions", "eu-west-1, us-east-1,eu-west-1,,");
+        assertThat(deploy(p).regions(valid())).containsExactly("eu-west-1", "us-east-1");
+        assertThat(deploy(p).regions(with("syncRegions", "[\"ap-southeast-2\"]"))).containsExactly("ap-southeast-2");
+        assertThat(deploy(p).regions(with("syncRegions", "[]"))).as("an explicit [] syncs nowhere").isEmpty();
     }
 
     @Test

@@ -65,6 +65,14 @@ class WebhookProbeTest {
     }
 
     @Test
+    void aRedirectIsShownWhereItPointsWithoutItsQuery() {
+        java.net.URI from = java.net.URI.create("https://hooks.example.com/a/b");
+        assertThat(WebhookProbe.redirectTarget(from, "/login?next=%2Fa")).isEqualTo("https://hooks.example.com/login");
+        assertThat(WebhookProbe.redirectTarget(from, "http://other.example.com:8080/c?k=1")).isEqualTo("http://other.example.com:8080/c");
+        assertThat(WebhookProbe.redirectTarget(from, "http://bad host/ x")).isEqualTo("(an unparseable Location)");
+    }
+
+    @Test
     void showsAUrlWithoutCredentialsOrQuery() {
         assertThat(WebhookProbe.shown("https://user:pw@hooks.example.com:8443/a/b?token=abc")).isEqualTo("https://hooks.example.com:8443/a/b");
     }
