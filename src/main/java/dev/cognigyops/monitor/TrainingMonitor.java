@@ -100,6 +100,8 @@ public final class TrainingMonitor implements Operation {
         Duration latency = Duration.between(s.callStartedAt, now);
         s.answered(latency, OutboundCalls.attempts(exchange));
         JsonNode answer = exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
+        // what is kept of it is in the state: the answer (all its metrics) is not held through the wait
+        exchange.removeProperty(OutboundCalls.RESPONSE);
         JobStatusSchema.Checked checked = JobStatusSchema.check(answer);
         List<String> problems = checked.problems();
         if (checked.isValid() && !checked.status().jobId().equals(s.request.jobId())) {
