@@ -24,6 +24,8 @@ public final class JobStatusSchema {
         }
     }
 
+    static final int MAX_PROBLEMS = 20;
+
     private JobStatusSchema() {
     }
 
@@ -80,10 +82,23 @@ public final class JobStatusSchema {
         Instant startedAt = time(answer, "started_at", "started_at", false, problems);
         Instant completedAt = time(answer, "completed_at", "completed_at", false, problems);
         if (!problems.isEmpty()) {
-            return new Checked(null, problems);
+            return new Checked(null, bounded(problems));
         }
         return new Checked(new JobStatus(jobId, state, progress, metrics, cpu, memory, gpu, startedAt, completedAt),
                 List.of());
+    }
+
+    /**
+     * At most {@value #MAX_PROBLEMS} problems and a count of the rest: an answer with thousands of
+     * broken metric entries must not become an audit event, log line and error message as large.
+     */
+    static List<String> bounded(List<String> problems) {
+        if (problems.size() <= MAX_PROBLEMS) {
+            return problems;
+        }
+        List<String> first = new ArrayList<>(problems.subList(0, MAX_PROBLEMS));
+        first.add("… and " + (problems.size() - MAX_PROBLEMS) + " more problems");
+        return first;
     }
 
     private static JobStatus.Metric metric(JsonNode entry, String path, List<String> problems) {

@@ -23,13 +23,14 @@ final class MonitorState {
     boolean cancelled;
     int consecutiveMalformed;
     Instant callStartedAt;
+    /** A status read was sent and has not been answered: a failure now is that read's. */
+    boolean readInFlight;
     long lastLatenessMs;
     // statistics
     int polls;
     int errors;
     int retries;
     long latencyTotalMs;
-    long maxLatenessMs;
 
     MonitorState(MonitorRequest request, int metricCapacity) {
         this.request = request;
@@ -38,9 +39,16 @@ final class MonitorState {
     }
 
     void answered(Duration latency, int attempts) {
+        readInFlight = false;
         polls++;
         latencyTotalMs += latency.toMillis();
         retries += Math.max(0, attempts - 1);
+    }
+
+    /** A status read that gave up (after its retries): counted as a poll and an error, with its retries. */
+    void readFailed(Duration latency, int attempts) {
+        answered(latency, attempts);
+        errors++;
     }
 
     long meanLatencyMs() {

@@ -86,8 +86,8 @@ public final class TrainingMonitor implements Operation {
         MonitorState s = state(exchange);
         Instant now = clock.instant();
         s.lastLatenessMs = s.schedule.readStarted(now).toMillis();
-        s.maxLatenessMs = Math.max(s.maxLatenessMs, s.lastLatenessMs);
         s.callStartedAt = now;
+        s.readInFlight = true;
         exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("GET", path(exchange, "cognigy.api.training-status",
                 "/api/v2/projects/{projectId}/ai/train/{jobId}/status"), null, null, s.request.resource()));
     }
@@ -100,6 +100,8 @@ public final class TrainingMonitor implements Operation {
         Duration latency = Duration.between(s.callStartedAt, now);
         s.answered(latency, OutboundCalls.attempts(exchange));
         JsonNode answer = exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
+        // what is kept of it is in the state: the answer (all its metrics) is not held through the wait
+        exchange.removeProperty(OutboundCalls.RESPONSE);
         JobStatusSchema.Checked checked = JobStatusSchema.check(answer);
         List<String> problems = checked.problems();
         if (checked.isValid() && !checked.status().jobId().equals(s.request.jobId())) {
@@ -261,6 +263,9 @@ public final class TrainingMonitor implements Operation {
         MonitorState s = exchange.getProperty(MonitorState.PROPERTY, MonitorState.class);
         if (s != null) {
             RunContext run = run(exchange);
+            if (s.readInFlight) {
+                s.readFailed(Duration.between(s.callStartedAt, clock.instant()), OutboundCalls.attempts(exchange));
+            }
             output(run, s);
             var error = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
             Map<String, Object> details = jobDetails(s.request);

@@ -113,6 +113,15 @@ class JobStatusSchemaTest {
     }
 
     @Test
+    void thousandsOfBrokenMetricEntriesAreNamedUpToALimitAndCounted() throws Exception {
+        String bad = String.join(",", java.util.Collections.nCopies(5000, "{\"metric_name\":\"loss\",\"value\":1}"));
+        var problems = JobStatusSchema.check(with("metrics", "[" + bad + "]")).problems();
+        assertThat(problems).hasSize(JobStatusSchema.MAX_PROBLEMS + 1);
+        assertThat(problems.get(0)).isEqualTo("metrics[0].timestamp: is required");
+        assertThat(problems.get(JobStatusSchema.MAX_PROBLEMS)).isEqualTo("… and 4980 more problems");
+    }
+
+    @Test
     void everyProblemIsNamedAndANonObjectIsRefused() throws Exception {
         assertThat(JobStatusSchema.check(Json.parse("{}")).problems()).containsExactly(
                 "job_id: is required", "state: is required", "progress_percent: is required", "resource_utilization: is required");

@@ -3,6 +3,7 @@ package dev.cognigyops.monitor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
 
@@ -67,6 +68,14 @@ class ManyMonitorsTest extends dev.cognigyops.AppTestSupport {
             assertThat(result.path("trigger").asText()).isEqualTo("file");
             assertThat(result.path("output").path("progressPercent").asDouble()).isEqualTo(100.0);
             assertThat(auditActions("many-" + i)).startsWith("RUN_STARTED", "MONITOR_START").endsWith("MONITOR_COMPLETE", "RUN_FINISHED");
+            // each run watched its own job only: every status it checked is its job's, with its job's progress
+            String runId = "many-" + i;
+            double ownProgress = 10 + i;
+            List<JsonNode> checks = auditEvents().stream().filter(e -> runId.equals(e.path("runId").asText())
+                    && "STATUS_CHECK".equals(e.path("action").asText())).toList();
+            assertThat(checks).as(runId).hasSizeGreaterThan(3)
+                    .allSatisfy(e -> assertThat(e.path("resource").asText()).isEqualTo("training:proj-7:job-" + runId.substring(5)))
+                    .allSatisfy(e -> assertThat(e.path("details").path("progress_percent").asDouble()).isIn(ownProgress, 100.0));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.isDirectory(inbox.resolve(".done"))
                 && inbox.resolve(".done").toFile().list().length == MONITORS);

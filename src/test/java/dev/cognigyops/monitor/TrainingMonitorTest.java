@@ -326,6 +326,25 @@ class TrainingMonitorTest extends AppTestSupport {
     }
 
     @Test
+    void aReadThatGivesUpIsCountedInTheStatisticsOfTheFailedRun() throws Exception {
+        stubs.responses("job-down", List.of(okJson(status("job-down", "RUNNING", 30)), aResponse().withStatus(503)));
+
+        JsonNode result = run(request("monitor-down", "job-down", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        // one answered read, then one read that failed 4 times (cognigy.retry.max-attempts in the tests)
+        cognigy.verify(exactly(5), getRequestedFor(urlEqualTo(statusPath("job-down"))));
+        JsonNode stats = result.path("output").path("statistics");
+        assertThat(stats.path("polls").asInt()).as(stats.toString()).isEqualTo(2);
+        assertThat(stats.path("errors").asInt()).as("the failed read").isEqualTo(1);
+        assertThat(stats.path("retries").asInt()).as("the failed read's retries").isEqualTo(3);
+        assertThat(result.path("output").path("progressPercent").asDouble()).isEqualTo(30.0);
+        JsonNode error = events("monitor-down", "MONITOR_ERROR").get(0);
+        assertThat(error.path("details").path("statistics")).isEqualTo(stats);
+    }
+
+    @Test
     void keepsTheLatestFiftyMetricEntries() throws Exception {
         StringBuilder metrics = new StringBuilder();
         for (int i = 1; i <= 60; i++) {
