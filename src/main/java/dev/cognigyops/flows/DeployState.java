@@ -33,6 +33,8 @@ final class DeployState {
     final Map<String, JsonNode> flows = new LinkedHashMap<>();
     DependencyResolver.Resolution resolution;
 
+    /** the flows whose status in the target is being read, and how far */
+    List<String> statusQueue = List.of();
     int statusIndex;
     final Map<String, String> previousVersions = new HashMap<>();
 

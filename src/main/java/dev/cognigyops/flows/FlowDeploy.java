@@ -215,49 +215,64 @@ public final class FlowDeploy implements Operation {
         state.pager = state.entityPages;
     }
 
-    /** Step: the dependency graph and push order; a missing flow, intent or entity fails the run, all named. */
+    /**
+     * Step: the dependency graph and push order. A flow referenced by a selected one but not
+     * selected itself is not pushed; its status in the target is read next, to see it is there.
+     */
     public void resolveDependencies(Exchange exchange) {
         DeployState state = state(exchange);
         state.pager = null;
         state.resolution = DependencyResolver.resolve(new ArrayList<>(state.flows.values()), state.exportedIds,
                 ids(state.intentPages), ids(state.entityPages), state.environment);
+        readStatuses(state, new ArrayList<>(state.resolution.outsideSelection().keySet()));
+    }
+
+    /**
+     * Step: every missing flow, intent or entity fails the run, all named; otherwise read the
+     * current version in the target of every flow to push.
+     */
+    public void checkDependencies(Exchange exchange) {
+        DeployState state = state(exchange);
+        List<String> missingList = state.resolution.missingInTarget(state.previousVersions.keySet(), state.environment);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("flows", state.flows.size());
-        details.put("missing", state.resolution.missing());
+        details.put("missing", missingList);
         details.put("cycles", state.resolution.cycles());
         details.put("brokenEdges", state.resolution.brokenEdges());
-        boolean missing = !state.resolution.missing().isEmpty();
+        details.put("referencedInTarget", state.resolution.outsideSelection().keySet().stream()
+                .filter(state.previousVersions::containsKey).toList());
+        boolean missing = !missingList.isEmpty();
         audit.record(run(exchange), "DEPENDENCIES_RESOLVED", missing ? "FAILURE" : "SUCCESS",
                 "environment:" + state.environment, details);
         if (missing) {
             ArrayNode list = run(exchange).output().putArray("missingDependencies");
-            state.resolution.missing().forEach(list::add);
-            List<String> missingList = state.resolution.missing();
+            missingList.forEach(list::add);
             throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missingList.size() + " missing dependencies; nothing was pushed: "
                     + String.join(" | ", missingList.subList(0, Math.min(MESSAGE_LIMIT, missingList.size())))
                     + (missingList.size() > MESSAGE_LIMIT ? " | … (all " + missingList.size() + " in output.missingDependencies)" : ""));
         }
+        readStatuses(state, state.resolution.order());
     }
 
     // ---- each flow's current version in the target
 
     public boolean hasMoreStatusReads(Exchange exchange) {
         DeployState state = state(exchange);
-        return state.statusIndex < state.resolution.order().size();
+        return state.statusIndex < state.statusQueue.size();
     }
 
     /** Step: ask for the flow's status in the target. */
     public void readPreviousVersion(Exchange exchange) {
         DeployState state = state(exchange);
-        call(exchange, statusCall(state, state.order(state.statusIndex), "FLOW_STATUS_READ"));
+        call(exchange, statusCall(state, state.statusQueue.get(state.statusIndex), "FLOW_STATUS_READ"));
     }
 
     /** Step: keep the version the flow has in the target now: the one a rollback returns to. */
     public void previousVersionRead(Exchange exchange) {
         DeployState state = state(exchange);
-        String id = state.order(state.statusIndex);
+        String id = state.statusQueue.get(state.statusIndex);
         String version = Json.text(response(exchange), "version");
-        if (version == null || version.isBlank()) {
+        if ((version == null || version.isBlank()) && state.flows.containsKey(id)) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the status of flow " + id + " in " + state.environment
                     + " has no version, so it could not be restored; nothing was pushed: " + response(exchange));
         }
@@ -274,6 +289,11 @@ public final class FlowDeploy implements Operation {
     /** Step: the flow is new in the target; it has no previous version. */
     public void newInTarget(Exchange exchange) {
         state(exchange).statusIndex++;
+    }
+
+    private static void readStatuses(DeployState state, List<String> flowIds) {
+        state.statusQueue = flowIds;
+        state.statusIndex = 0;
     }
 
     // ---- the manifest

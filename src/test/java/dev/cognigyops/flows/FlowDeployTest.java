@@ -377,6 +377,44 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aSelectedFlowMayReferenceAnUnselectedOneThatTheTargetAlreadyHas() throws Exception {
+        stubs.listing(List.of(flow("flow_shared", "2.0.0"), flow("flow_b", "1.1.0", "flow:flow_shared"), flow("flow_c", "1.0.0")), 100);
+        stubs.flowInTarget("flow_shared", "1.0.0", "deployed", 201);
+        stubs.flowInTarget("flow_b", "1.0.0", "deployed", 201);
+
+        JsonNode result = run(request("outside-ok", ",\"flowIds\":[\"flow_b\"]"));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("deployed").toString()).isEqualTo("[\"flow_b\"]");
+        // the referenced flow was looked up in the target, not pushed
+        cognigy.verify(getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_shared"))).withQueryParam("environmentId", equalTo(ENV)));
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(IMPORT)));
+        cognigy.verify(postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b"))));
+        JsonNode manifest = storedManifest("outside-ok");
+        assertThat(statuses(manifest)).containsExactly("flow_b=deployed");
+        assertThat(manifest.path("dependencyGraph").path("flow_b").toString()).isEqualTo("[\"flow_shared\"]");
+    }
+
+    @Test
+    void aSelectedFlowReferencingAnUnselectedOneTheTargetLacksIsAMissingDependency() throws Exception {
+        stubs.listing(List.of(flow("flow_shared", "2.0.0"), flow("flow_b", "1.1.0", "flow:flow_shared", "intent:gone")), 100);
+        stubs.target(List.of("greet"), List.of());
+        stubs.flowInTarget("flow_shared", null, "deployed", 201);
+        stubs.flowInTarget("flow_b", "1.0.0", "deployed", 201);
+
+        JsonNode result = run(request("outside-missing", ",\"flowIds\":[\"flow_b\"]"));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("DEPENDENCY_MISSING");
+        assertThat(result.path("error").path("message").asText()).startsWith("2 missing dependencies; nothing was pushed")
+                .contains("flow flow_b references flow flow_shared, which was exported but is not among the selected flowIds"
+                        + " and is not in environment " + ENV)
+                .contains("flow flow_b references intent gone");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)));
+        cognigy.verify(exactly(0), getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_b"))));
+        assertThat(s3().listKeys(bucket)).isEmpty();
+    }
+
+    @Test
     void aSelectedFlowThatWasNotExportedIsNotFound() throws Exception {
         stubs.listing(List.of(flow("flow_a", "1.0.0")), 100);
 
