@@ -352,14 +352,17 @@ public final class FlowDeploy implements Operation {
         call(exchange, statusCall(state, state.pushing(), "FLOW_VERIFY_READ"));
     }
 
-    /** Verify poll step: {@code deployed} is done; a failure state fails the push. */
+    /** Verify poll step: {@code deployed} at the pushed version is done; a failure state fails the push. */
     public void verificationRead(Exchange exchange) {
         DeployState state = state(exchange);
         String id = state.pushing();
         String status = Json.text(response(exchange), "status");
-        switch (VerifyStatus.of(status)) {
+        String version = Json.text(response(exchange), "version");
+        String pushedVersion = state.manifest.entry(id).version();
+        switch (VerifyStatus.of(status, version, pushedVersion)) {
             case DEPLOYED -> PollLoop.done(exchange);
-            case PENDING -> PollLoop.pending(exchange, "flow " + id + " is " + status + " in " + state.environment);
+            case PENDING -> PollLoop.pending(exchange, "flow " + id + " is " + status + " in " + state.environment
+                    + (version == null || version.equals(pushedVersion) ? "" : " at version " + version + ", not the pushed " + pushedVersion));
             case FAILED -> throw new RunFailure(ErrorCode.JOB_FAILED, "flow " + id + " was imported but "
                     + state.environment + " reports it '" + status + "'");
             default -> throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "flow " + id + " was imported but its status in "

@@ -150,7 +150,7 @@ class FlowDeployTest extends AppTestSupport {
         // the server ignores the offset: every page is the same two flows
         cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(FlowStubs.FLOWS))
                 .willReturn(okJson(Json.write(page))));
-        stubs.everyFlowDeployedAt("1.0.0");
+        stubs.targetNeverChanges("1.0.0");
 
         JsonNode result = run(request("inconsistent", ""));
 
@@ -335,14 +335,36 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aTargetStillReportingThePreviousVersionAsDeployedIsNotAVerifiedPush() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0"), flow("flow_b", "2.0.0", "flow:flow_a")), 100);
+        // the import is taken, but the target keeps reporting the version it had: the push never shows
+        stubs.targetNeverChanges("1.0.0");
+
+        JsonNode result = run(request("stale-status", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("TIMEOUT");
+        assertThat(result.path("error").path("message").asText()).startsWith("flow flow_a failed: ")
+                .contains("at version 1.0.0, not the pushed 2.0.0").contains("rolled back: flow_a");
+        assertThat(result.path("output").path("deployed")).isEmpty();
+        // read until the poll bound (10 reads in these tests), then put back
+        cognigy.verify(exactly(11), getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_a"))));
+        cognigy.verify(postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_a")))
+                .withRequestBody(equalToJson("{\"targetVersion\":\"1.0.0\",\"environmentId\":\"" + ENV + "\"}")));
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b"))));
+        assertThat(statuses(storedManifest("stale-status"))).containsExactly("flow_a=rolled_back", "flow_b=not_pushed");
+    }
+
+    @Test
     void aRateLimitedImportIsRetriedAndTheFlowIsDeployed() throws Exception {
         stubs.listing(List.of(flow("flow_a", "1.0.0"), flow("flow_b", "1.0.0")), 100);
         stubs.everyFlowDeployedAt("0.9.0");
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b")))
-                .inScenario("429").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")).willSetStateTo("ok"));
+                .inScenario(FlowStubs.scenario("flow_b")).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")).willSetStateTo("rate-limited"));
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b")))
-                .inScenario("429").whenScenarioStateIs("ok").willReturn(okJson("{}")));
+                .inScenario(FlowStubs.scenario("flow_b")).whenScenarioStateIs("rate-limited").willReturn(okJson("{}"))
+                .willSetStateTo("imported"));
 
         JsonNode result = run(request("rate-limited", ""));
 
