@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
@@ -53,6 +54,7 @@ public final class FlowDeploy implements Operation {
     private final ArtifactStore store;
     private final AuditLog audit;
     private final Clock clock;
+    private final EnvironmentLocks locks = new EnvironmentLocks();
 
     public FlowDeploy(Settings settings, FlowSchema schema, ArtifactStore store, AuditLog audit, Clock clock) {
         this.settings = settings;
@@ -121,6 +123,22 @@ public final class FlowDeploy implements Operation {
         }
         var state = new DeployState(run.payloadText("targetEnvironmentId", null), ids,
                 payload.path("dryRun").asBoolean(false), clock.instant());
+        if (!state.dryRun) {
+            // a dry run pushes nothing, so it need not wait for, nor hold off, a deployment
+            String holder = locks.claim(state.environment, run.runId());
+            if (holder != null) {
+                throw new RunFailure(ErrorCode.CONFLICT, "flow-deploy run " + holder + " is deploying to "
+                        + state.environment + " now; nothing was done: run again when it has finished");
+            }
+            String environment = state.environment;
+            String runId = run.runId();
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    locks.release(environment, runId);
+                }
+            });
+        }
         state.flowPages = pager("flows");
         state.pager = state.flowPages;
         exchange.setProperty(DeployState.PROPERTY, state);

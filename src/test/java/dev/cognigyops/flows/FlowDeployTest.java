@@ -437,6 +437,42 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aSecondDeploymentToTheSameEnvironmentIsRefusedWhileTheFirstRuns() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0")), 100);
+        stubs.flowInTarget("flow_a", "1.0.0", "deployed", 201);
+        // the first run's read of flow_a's current version is slow: the second arrives meanwhile
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(FlowStubs.status("flow_a")))
+                .inScenario(FlowStubs.scenario("flow_a")).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(FlowStubs.statusBody("flow_a", "1.0.0", "deployed")).withFixedDelay(1500)));
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(request("first", ""));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> auditActions("first").contains("DEPENDENCIES_RESOLVED"));
+        JsonNode second = run(request("second", ""));
+
+        assertThat(second.path("status").asText()).isEqualTo("FAILED");
+        assertThat(second.path("error").path("code").asText()).isEqualTo("CONFLICT");
+        assertThat(second.path("error").path("message").asText())
+                .isEqualTo("flow-deploy run first is deploying to " + ENV + " now; nothing was done: run again when it has finished");
+        JsonNode firstResult = first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(firstResult.path("status").asText()).as(firstResult.toString()).isEqualTo("SUCCEEDED");
+        // the second asked Cognigy nothing: one listing read, one import, both the first's
+        cognigy.verify(exactly(1), getRequestedFor(urlPathEqualTo(FlowStubs.FLOWS)));
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(IMPORT)));
+
+        // once the first has finished, the environment is free again
+        cognigy.resetScenarios();
+        JsonNode third = run(request("third", ""));
+        assertThat(third.path("status").asText()).as(third.toString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aSelectedFlowThatWasNotExportedIsNotFound() throws Exception {
         stubs.listing(List.of(flow("flow_a", "1.0.0")), 100);
 
