@@ -49,6 +49,8 @@ final class DeployState {
     String failedFlow;
     ErrorCode failureCode;
     String failureMessage;
+    /** the failed flow's import ended without a refusal (5xx, timeout): it may have been applied */
+    boolean uncertainImport;
     List<String> rollbackQueue = List.of();
     int rollbackIndex;
     String rollingBack;

@@ -419,12 +419,26 @@ public final class FlowDeploy implements Operation {
         state.manifest.mark(state.failedFlow, FlowManifest.Status.FAILED, error.message());
         state.manifest.failed(state.failedFlow, error.message());
         List<String> queue = new ArrayList<>(state.pushed);
+        if (!state.pushed.contains(state.failedFlow) && importMayHaveBeenApplied(Failures.status(failure))) {
+            // the import did not answer it was refused: it may have been applied, so it is put back too
+            state.uncertainImport = true;
+            queue.add(state.failedFlow);
+        }
         Collections.reverse(queue);
         state.rollbackQueue = queue;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("error", error.message());
         details.put("rollback", queue);
         audit.record(run(exchange), "FLOW_PUSH_FAILED", "FAILURE", state.resource(state.failedFlow), details);
+    }
+
+    /**
+     * Whether an import that finally failed with {@code httpStatus} (0: no answer, e.g. a timeout or
+     * a reset connection) may still have been applied by the target: anything but a 4xx refusal
+     * (408, a request timeout, is no refusal).
+     */
+    static boolean importMayHaveBeenApplied(int httpStatus) {
+        return httpStatus < 400 || httpStatus >= 500 || httpStatus == 408;
     }
 
     public boolean hasMoreRollbacks(Exchange exchange) {
@@ -439,7 +453,10 @@ public final class FlowDeploy implements Operation {
         state.rollingBack = id;
         if (state.manifest.entry(id).previousVersion() == null) {
             state.notRestorable.add(id);
-            String note = "new in " + state.environment + " (no previous version): cannot be restored, left as pushed"
+            String note = id.equals(state.failedFlow) && state.uncertainImport
+                    ? "new in " + state.environment + " (no previous version): its import failed (" + state.failureMessage
+                    + ") but may have been applied, and cannot be undone: check whether it is there"
+                    : "new in " + state.environment + " (no previous version): cannot be restored, left as pushed"
                     + (id.equals(state.failedFlow) ? "; it failed: " + state.failureMessage : "");
             state.manifest.mark(id, FlowManifest.Status.NOT_RESTORABLE, note);
             audit.record(run(exchange), "FLOW_NOT_RESTORABLE", "FAILURE", state.resource(id), Map.of("reason", note));

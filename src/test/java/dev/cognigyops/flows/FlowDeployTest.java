@@ -174,13 +174,19 @@ class FlowDeployTest extends AppTestSupport {
         assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
         assertThat(result.path("error").path("message").asText())
                 .startsWith("flow flow_c failed: POST " + IMPORT + ": HTTP 500")
-                .contains("rolled back: flow_a").contains("rollback failed: flow_b");
+                .contains("rolled back: flow_c, flow_a").contains("rollback failed: flow_b");
         // the import was retried per the shared policy (4 attempts in tests), and so was the rollback
         cognigy.verify(exactly(4), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_c"))));
         cognigy.verify(exactly(4), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_b"))));
         cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_a"))));
+        // a 500 does not say the import was refused: it may have been applied, so flow_c is put back too
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_c")))
+                .withRequestBody(equalToJson("{\"targetVersion\":\"1.0.0\",\"environmentId\":\"" + ENV + "\"}")));
+        assertThat(auditResources("FLOW_ROLLED_BACK")).startsWith("flow:flow_c@" + ENV);
         JsonNode manifest = storedManifest("rollback-fails");
-        assertThat(statuses(manifest)).containsExactly("flow_a=rolled_back", "flow_b=rollback_failed", "flow_c=failed");
+        assertThat(statuses(manifest)).containsExactly("flow_a=rolled_back", "flow_b=rollback_failed", "flow_c=rolled_back");
+        assertThat(manifest.path("failure").path("flowId").asText()).isEqualTo("flow_c");
+        assertThat(manifest.path("flows").get(2).path("note").asText()).contains("after it failed").contains("HTTP 500");
         assertThat(manifest.path("flows").get(1).path("note").asText()).contains("HTTP 503").contains("rollback service down");
     }
 
@@ -310,6 +316,21 @@ class FlowDeployTest extends AppTestSupport {
         assertThat(manifest.path("flows").get(0).path("previousVersion").asText()).isEqualTo("1.4.0");
         assertThat(auditActions("third-fails")).containsSubsequence("MANIFEST_STORED", "FLOW_PUSHED", "FLOW_PUSH_FAILED",
                 "FLOW_ROLLED_BACK", "FLOW_ROLLED_BACK", "MANIFEST_STORED", "DEPLOYMENT_FAILED", "RUN_FINISHED");
+    }
+
+    @Test
+    void aNewFlowWhoseImportFailedWithoutARefusalIsReportedAsPossiblyApplied() throws Exception {
+        stubs.listing(List.of(flow("flow_new", "1.0.0")), 100);
+        stubs.flowInTarget("flow_new", null, "deployed", 503);
+
+        JsonNode result = run(request("uncertain-new", ""));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.path("error").path("message").asText()).contains("not restorable (new in the target): flow_new");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_new"))));
+        JsonNode entry = storedManifest("uncertain-new").path("flows").get(0);
+        assertThat(entry.path("status").asText()).isEqualTo("not_restorable");
+        assertThat(entry.path("note").asText()).contains("may have been applied").contains("HTTP 503");
     }
 
     @Test
