@@ -503,7 +503,15 @@ public final class FlowDeploy implements Operation {
         DeployState state = state(exchange);
         if (state.failedFlow == null) {
             state.manifest.deployed();
-            storeManifest(exchange, "final");
+            try {
+                storeManifest(exchange, "final");
+            } catch (RuntimeException e) {
+                // the flows are live: the result must say so, not only that a store failed
+                output(exchange);
+                throw new RunFailure(ErrorCode.STORAGE_ERROR, "all " + state.deployed.size() + " flows were deployed"
+                        + " and verified in " + state.environment + ", but the final manifest could not be stored ("
+                        + e.getMessage() + "); the planned one is " + state.manifestStored.uri());
+            }
             return;
         }
         try {

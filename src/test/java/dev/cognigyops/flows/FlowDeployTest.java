@@ -377,6 +377,30 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void whenOnlyTheFinalManifestCannotBeStoredTheResultSaysTheFlowsAreDeployed() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0")), 100);
+        stubs.everyFlowDeployedAt("1.0.0");
+        // the planned manifest is stored; by the time the final one is, the bucket is gone
+        cognigy.addMockServiceRequestListener((req, resp) -> {
+            if (req.getUrl().startsWith(IMPORT) && s3().exists(bucket, manifestKey("final-store"))) {
+                s3().emptyBucket(bucket);
+                s3().client().deleteBucket(b -> b.bucket(bucket));
+            }
+        });
+
+        JsonNode result = run(request("final-store", ""));
+
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("STORAGE_ERROR");
+        assertThat(result.path("error").path("message").asText())
+                .startsWith("all 1 flows were deployed and verified in " + ENV + ", but the final manifest could not be stored")
+                .endsWith("the planned one is s3://" + bucket + "/" + manifestKey("final-store"));
+        assertThat(result.path("output").path("deployed").toString()).isEqualTo("[\"flow_a\"]");
+        assertThat(result.path("output").path("manifest").path("outcome").asText()).isEqualTo("deployed");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathMatching("/api/v2/flows/.*/rollback")));
+    }
+
+    @Test
     void aRateLimitedImportIsRetriedAndTheFlowIsDeployed() throws Exception {
         stubs.listing(List.of(flow("flow_a", "1.0.0"), flow("flow_b", "1.0.0")), 100);
         stubs.everyFlowDeployedAt("0.9.0");
