@@ -29,9 +29,33 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class DependencyResolver {
 
-    /** The graph, what is missing, and the order. Every collection is sorted, so it is written as JSON as is. */
+    /**
+     * The graph, what is missing, and the order. Every collection is sorted, so it is written as JSON as is.
+     * {@code outsideSelection} maps each flow that was exported but not selected (flowIds), yet is
+     * referenced by a selected one, to the flows referencing it: such a flow is not pushed, so it
+     * must already be in the target ({@link #missingInTarget}).
+     */
     public record Resolution(SortedMap<String, SortedSet<String>> graph, List<String> missing, List<String> order,
-                             List<List<String>> cycles, List<String> brokenEdges) {
+                             List<List<String>> cycles, List<String> brokenEdges,
+                             SortedMap<String, SortedSet<String>> outsideSelection) {
+
+        /**
+         * Every missing dependency: those {@link #missing} names, and each referenced flow outside
+         * the selection that is not in the target; sorted.
+         *
+         * @param inTarget which of the {@code outsideSelection} flows the target holds
+         */
+        public List<String> missingInTarget(Set<String> inTarget, String environment) {
+            SortedSet<String> all = new TreeSet<>(missing);
+            outsideSelection.forEach((ref, referencing) -> {
+                if (!inTarget.contains(ref)) {
+                    referencing.forEach(id -> all.add("flow " + id + " references flow " + ref
+                            + ", which was exported but is not among the selected flowIds and is not in environment "
+                            + environment));
+                }
+            });
+            return List.copyOf(all);
+        }
     }
 
     private DependencyResolver() {
@@ -39,7 +63,8 @@ public final class DependencyResolver {
 
     /**
      * @param flows          the flows to deploy
-     * @param exportedIds    every flow id the source listed (to say "exported but not selected")
+     * @param exportedIds    every flow id the source listed: a reference to one not among {@code flows}
+     *                       is not missing yet, but must be in the target ({@code outsideSelection})
      * @param targetIntents  intent ids in the target environment
      * @param targetEntities entity ids in the target environment
      * @param environment    the target environment id, for messages
@@ -51,6 +76,7 @@ public final class DependencyResolver {
         Set<String> deploying = new TreeSet<>();
         flows.forEach(f -> deploying.add(f.path("id").asText()));
         SortedSet<String> missing = new TreeSet<>();
+        SortedMap<String, SortedSet<String>> outside = new TreeMap<>();
         for (JsonNode flow : flows) {
             String id = flow.path("id").asText();
             SortedSet<String> deps = graph.computeIfAbsent(id, k -> new TreeSet<>());
@@ -64,8 +90,8 @@ public final class DependencyResolver {
                         if (deploying.contains(refId)) {
                             edges.add(refId);
                         } else if (exportedIds.contains(refId)) {
-                            missing.add("flow " + id + " references flow " + refId
-                                    + ", which was exported but is not among the selected flowIds");
+                            // not pushed by this run: fine when the target already has it
+                            outside.computeIfAbsent(refId, k -> new TreeSet<>()).add(id);
                         } else {
                             missing.add("flow " + id + " references flow " + refId
                                     + ", which is not among the exported flows");
@@ -85,7 +111,7 @@ public final class DependencyResolver {
         List<List<String>> cycles = cycles(flowEdges);
         List<String> broken = new ArrayList<>();
         List<String> order = order(flowEdges, cycles, broken);
-        return new Resolution(graph, List.copyOf(missing), order, cycles, broken);
+        return new Resolution(graph, List.copyOf(missing), order, cycles, broken, outside);
     }
 
     /** Which intent (or entity) ids the flows reference; empty when none, so the target need not be listed. */

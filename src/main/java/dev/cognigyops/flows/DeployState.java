@@ -33,6 +33,8 @@ final class DeployState {
     final Map<String, JsonNode> flows = new LinkedHashMap<>();
     DependencyResolver.Resolution resolution;
 
+    /** the flows whose status in the target is being read, and how far */
+    List<String> statusQueue = List.of();
     int statusIndex;
     final Map<String, String> previousVersions = new HashMap<>();
 
@@ -47,6 +49,8 @@ final class DeployState {
     String failedFlow;
     ErrorCode failureCode;
     String failureMessage;
+    /** the failed flow's import ended without a refusal (5xx, timeout): it may have been applied */
+    boolean uncertainImport;
     List<String> rollbackQueue = List.of();
     int rollbackIndex;
     String rollingBack;

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
@@ -53,6 +54,7 @@ public final class FlowDeploy implements Operation {
     private final ArtifactStore store;
     private final AuditLog audit;
     private final Clock clock;
+    private final EnvironmentLocks locks = new EnvironmentLocks();
 
     public FlowDeploy(Settings settings, FlowSchema schema, ArtifactStore store, AuditLog audit, Clock clock) {
         this.settings = settings;
@@ -121,6 +123,22 @@ public final class FlowDeploy implements Operation {
         }
         var state = new DeployState(run.payloadText("targetEnvironmentId", null), ids,
                 payload.path("dryRun").asBoolean(false), clock.instant());
+        if (!state.dryRun) {
+            // a dry run pushes nothing, so it need not wait for, nor hold off, a deployment
+            String holder = locks.claim(state.environment, run.runId());
+            if (holder != null) {
+                throw new RunFailure(ErrorCode.CONFLICT, "flow-deploy run " + holder + " is deploying to "
+                        + state.environment + " now; nothing was done: run again when it has finished");
+            }
+            String environment = state.environment;
+            String runId = run.runId();
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    locks.release(environment, runId);
+                }
+            });
+        }
         state.flowPages = pager("flows");
         state.pager = state.flowPages;
         exchange.setProperty(DeployState.PROPERTY, state);
@@ -215,49 +233,64 @@ public final class FlowDeploy implements Operation {
         state.pager = state.entityPages;
     }
 
-    /** Step: the dependency graph and push order; a missing flow, intent or entity fails the run, all named. */
+    /**
+     * Step: the dependency graph and push order. A flow referenced by a selected one but not
+     * selected itself is not pushed; its status in the target is read next, to see it is there.
+     */
     public void resolveDependencies(Exchange exchange) {
         DeployState state = state(exchange);
         state.pager = null;
         state.resolution = DependencyResolver.resolve(new ArrayList<>(state.flows.values()), state.exportedIds,
                 ids(state.intentPages), ids(state.entityPages), state.environment);
+        readStatuses(state, new ArrayList<>(state.resolution.outsideSelection().keySet()));
+    }
+
+    /**
+     * Step: every missing flow, intent or entity fails the run, all named; otherwise read the
+     * current version in the target of every flow to push.
+     */
+    public void checkDependencies(Exchange exchange) {
+        DeployState state = state(exchange);
+        List<String> missingList = state.resolution.missingInTarget(state.previousVersions.keySet(), state.environment);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("flows", state.flows.size());
-        details.put("missing", state.resolution.missing());
+        details.put("missing", missingList);
         details.put("cycles", state.resolution.cycles());
         details.put("brokenEdges", state.resolution.brokenEdges());
-        boolean missing = !state.resolution.missing().isEmpty();
+        details.put("referencedInTarget", state.resolution.outsideSelection().keySet().stream()
+                .filter(state.previousVersions::containsKey).toList());
+        boolean missing = !missingList.isEmpty();
         audit.record(run(exchange), "DEPENDENCIES_RESOLVED", missing ? "FAILURE" : "SUCCESS",
                 "environment:" + state.environment, details);
         if (missing) {
             ArrayNode list = run(exchange).output().putArray("missingDependencies");
-            state.resolution.missing().forEach(list::add);
-            List<String> missingList = state.resolution.missing();
+            missingList.forEach(list::add);
             throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missingList.size() + " missing dependencies; nothing was pushed: "
                     + String.join(" | ", missingList.subList(0, Math.min(MESSAGE_LIMIT, missingList.size())))
                     + (missingList.size() > MESSAGE_LIMIT ? " | … (all " + missingList.size() + " in output.missingDependencies)" : ""));
         }
+        readStatuses(state, state.resolution.order());
     }
 
     // ---- each flow's current version in the target
 
     public boolean hasMoreStatusReads(Exchange exchange) {
         DeployState state = state(exchange);
-        return state.statusIndex < state.resolution.order().size();
+        return state.statusIndex < state.statusQueue.size();
     }
 
     /** Step: ask for the flow's status in the target. */
     public void readPreviousVersion(Exchange exchange) {
         DeployState state = state(exchange);
-        call(exchange, statusCall(state, state.order(state.statusIndex), "FLOW_STATUS_READ"));
+        call(exchange, statusCall(state, state.statusQueue.get(state.statusIndex), "FLOW_STATUS_READ"));
     }
 
     /** Step: keep the version the flow has in the target now: the one a rollback returns to. */
     public void previousVersionRead(Exchange exchange) {
         DeployState state = state(exchange);
-        String id = state.order(state.statusIndex);
+        String id = state.statusQueue.get(state.statusIndex);
         String version = Json.text(response(exchange), "version");
-        if (version == null || version.isBlank()) {
+        if ((version == null || version.isBlank()) && state.flows.containsKey(id)) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the status of flow " + id + " in " + state.environment
                     + " has no version, so it could not be restored; nothing was pushed: " + response(exchange));
         }
@@ -274,6 +307,11 @@ public final class FlowDeploy implements Operation {
     /** Step: the flow is new in the target; it has no previous version. */
     public void newInTarget(Exchange exchange) {
         state(exchange).statusIndex++;
+    }
+
+    private static void readStatuses(DeployState state, List<String> flowIds) {
+        state.statusQueue = flowIds;
+        state.statusIndex = 0;
     }
 
     // ---- the manifest
@@ -332,14 +370,17 @@ public final class FlowDeploy implements Operation {
         call(exchange, statusCall(state, state.pushing(), "FLOW_VERIFY_READ"));
     }
 
-    /** Verify poll step: {@code deployed} is done; a failure state fails the push. */
+    /** Verify poll step: {@code deployed} at the pushed version is done; a failure state fails the push. */
     public void verificationRead(Exchange exchange) {
         DeployState state = state(exchange);
         String id = state.pushing();
         String status = Json.text(response(exchange), "status");
-        switch (VerifyStatus.of(status)) {
+        String version = Json.text(response(exchange), "version");
+        String pushedVersion = state.manifest.entry(id).version();
+        switch (VerifyStatus.of(status, version, pushedVersion)) {
             case DEPLOYED -> PollLoop.done(exchange);
-            case PENDING -> PollLoop.pending(exchange, "flow " + id + " is " + status + " in " + state.environment);
+            case PENDING -> PollLoop.pending(exchange, "flow " + id + " is " + status + " in " + state.environment
+                    + (version == null || version.equals(pushedVersion) ? "" : " at version " + version + ", not the pushed " + pushedVersion));
             case FAILED -> throw new RunFailure(ErrorCode.JOB_FAILED, "flow " + id + " was imported but "
                     + state.environment + " reports it '" + status + "'");
             default -> throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "flow " + id + " was imported but its status in "
@@ -378,12 +419,26 @@ public final class FlowDeploy implements Operation {
         state.manifest.mark(state.failedFlow, FlowManifest.Status.FAILED, error.message());
         state.manifest.failed(state.failedFlow, error.message());
         List<String> queue = new ArrayList<>(state.pushed);
+        if (!state.pushed.contains(state.failedFlow) && importMayHaveBeenApplied(Failures.status(failure))) {
+            // the import did not answer it was refused: it may have been applied, so it is put back too
+            state.uncertainImport = true;
+            queue.add(state.failedFlow);
+        }
         Collections.reverse(queue);
         state.rollbackQueue = queue;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("error", error.message());
         details.put("rollback", queue);
         audit.record(run(exchange), "FLOW_PUSH_FAILED", "FAILURE", state.resource(state.failedFlow), details);
+    }
+
+    /**
+     * Whether an import that finally failed with {@code httpStatus} (0: no answer, e.g. a timeout or
+     * a reset connection) may still have been applied by the target: anything but a 4xx refusal
+     * (408, a request timeout, is no refusal).
+     */
+    static boolean importMayHaveBeenApplied(int httpStatus) {
+        return httpStatus < 400 || httpStatus >= 500 || httpStatus == 408;
     }
 
     public boolean hasMoreRollbacks(Exchange exchange) {
@@ -398,7 +453,10 @@ public final class FlowDeploy implements Operation {
         state.rollingBack = id;
         if (state.manifest.entry(id).previousVersion() == null) {
             state.notRestorable.add(id);
-            String note = "new in " + state.environment + " (no previous version): cannot be restored, left as pushed"
+            String note = id.equals(state.failedFlow) && state.uncertainImport
+                    ? "new in " + state.environment + " (no previous version): its import failed (" + state.failureMessage
+                    + ") but may have been applied, and cannot be undone: check whether it is there"
+                    : "new in " + state.environment + " (no previous version): cannot be restored, left as pushed"
                     + (id.equals(state.failedFlow) ? "; it failed: " + state.failureMessage : "");
             state.manifest.mark(id, FlowManifest.Status.NOT_RESTORABLE, note);
             audit.record(run(exchange), "FLOW_NOT_RESTORABLE", "FAILURE", state.resource(id), Map.of("reason", note));
@@ -445,7 +503,15 @@ public final class FlowDeploy implements Operation {
         DeployState state = state(exchange);
         if (state.failedFlow == null) {
             state.manifest.deployed();
-            storeManifest(exchange, "final");
+            try {
+                storeManifest(exchange, "final");
+            } catch (RuntimeException e) {
+                // the flows are live: the result must say so, not only that a store failed
+                output(exchange);
+                throw new RunFailure(ErrorCode.STORAGE_ERROR, "all " + state.deployed.size() + " flows were deployed"
+                        + " and verified in " + state.environment + ", but the final manifest could not be stored ("
+                        + e.getMessage() + "); the planned one is " + state.manifestStored.uri());
+            }
             return;
         }
         try {

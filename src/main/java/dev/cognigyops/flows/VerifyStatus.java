@@ -24,4 +24,18 @@ public enum VerifyStatus {
         }
         return FAILED_STATES.contains(s) ? FAILED : UNKNOWN;
     }
+
+    /**
+     * As {@link #of(String)}, for a status that also reports the flow's version: {@code deployed}
+     * at a version other than the one pushed is still the flow as it was before the import, so the
+     * push has not shown yet (PENDING). A status without a version is taken at its word.
+     */
+    public static VerifyStatus of(String status, String reportedVersion, String pushedVersion) {
+        VerifyStatus verdict = of(status);
+        if (verdict == DEPLOYED && reportedVersion != null && !reportedVersion.isBlank()
+                && !reportedVersion.equals(pushedVersion)) {
+            return PENDING;
+        }
+        return verdict;
+    }
 }

@@ -73,9 +73,28 @@ class DependencyResolverTest {
         assertThat(r.missing()).containsExactlyInAnyOrder(
                 "flow flow_a references flow flow_gone, which is not among the exported flows",
                 "flow flow_a references intent order_pizza, which does not exist in environment env-prod",
-                "flow flow_b references entity planet, which does not exist in environment env-prod",
-                "flow flow_b references flow flow_other, which was exported but is not among the selected flowIds");
+                "flow flow_b references entity planet, which does not exist in environment env-prod");
         assertThat(r.graph().get("flow_b")).containsExactly("entity:city", "entity:planet", "flow_other", "variable:v");
+        // exported but not selected: not pushed, so it must be in the target
+        assertThat(r.outsideSelection()).containsOnlyKeys("flow_other");
+        assertThat(r.missingInTarget(Set.of(), "env-prod")).hasSize(4)
+                .contains("flow flow_b references flow flow_other, which was exported but is not among the selected flowIds"
+                        + " and is not in environment env-prod");
+        assertThat(r.missingInTarget(Set.of("flow_other"), "env-prod")).isEqualTo(r.missing());
+    }
+
+    @Test
+    void aFlowOutsideTheSelectionIsNamedOnceForEveryFlowReferencingItAndIsNotOrdered() {
+        var flows = List.<JsonNode>of(flow("flow_a", "1.0.0", "flow:flow_shared"), flow("flow_b", "1.0.0", "flow:flow_shared", "flow:flow_a"));
+
+        var r = DependencyResolver.resolve(flows, Set.of("flow_a", "flow_b", "flow_shared"), Set.of(), Set.of(), "env-prod");
+
+        assertThat(r.missing()).isEmpty();
+        assertThat(r.order()).containsExactly("flow_a", "flow_b");
+        assertThat(r.outsideSelection().get("flow_shared")).containsExactly("flow_a", "flow_b");
+        assertThat(r.missingInTarget(Set.of(), "env-prod")).containsExactly(
+                "flow flow_a references flow flow_shared, which was exported but is not among the selected flowIds and is not in environment env-prod",
+                "flow flow_b references flow flow_shared, which was exported but is not among the selected flowIds and is not in environment env-prod");
     }
 
     @Test

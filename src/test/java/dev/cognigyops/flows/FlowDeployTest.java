@@ -150,7 +150,7 @@ class FlowDeployTest extends AppTestSupport {
         // the server ignores the offset: every page is the same two flows
         cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(FlowStubs.FLOWS))
                 .willReturn(okJson(Json.write(page))));
-        stubs.everyFlowDeployedAt("1.0.0");
+        stubs.targetNeverChanges("1.0.0");
 
         JsonNode result = run(request("inconsistent", ""));
 
@@ -174,13 +174,19 @@ class FlowDeployTest extends AppTestSupport {
         assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
         assertThat(result.path("error").path("message").asText())
                 .startsWith("flow flow_c failed: POST " + IMPORT + ": HTTP 500")
-                .contains("rolled back: flow_a").contains("rollback failed: flow_b");
+                .contains("rolled back: flow_c, flow_a").contains("rollback failed: flow_b");
         // the import was retried per the shared policy (4 attempts in tests), and so was the rollback
         cognigy.verify(exactly(4), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_c"))));
         cognigy.verify(exactly(4), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_b"))));
         cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_a"))));
+        // a 500 does not say the import was refused: it may have been applied, so flow_c is put back too
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_c")))
+                .withRequestBody(equalToJson("{\"targetVersion\":\"1.0.0\",\"environmentId\":\"" + ENV + "\"}")));
+        assertThat(auditResources("FLOW_ROLLED_BACK")).startsWith("flow:flow_c@" + ENV);
         JsonNode manifest = storedManifest("rollback-fails");
-        assertThat(statuses(manifest)).containsExactly("flow_a=rolled_back", "flow_b=rollback_failed", "flow_c=failed");
+        assertThat(statuses(manifest)).containsExactly("flow_a=rolled_back", "flow_b=rollback_failed", "flow_c=rolled_back");
+        assertThat(manifest.path("failure").path("flowId").asText()).isEqualTo("flow_c");
+        assertThat(manifest.path("flows").get(2).path("note").asText()).contains("after it failed").contains("HTTP 500");
         assertThat(manifest.path("flows").get(1).path("note").asText()).contains("HTTP 503").contains("rollback service down");
     }
 
@@ -313,6 +319,21 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aNewFlowWhoseImportFailedWithoutARefusalIsReportedAsPossiblyApplied() throws Exception {
+        stubs.listing(List.of(flow("flow_new", "1.0.0")), 100);
+        stubs.flowInTarget("flow_new", null, "deployed", 503);
+
+        JsonNode result = run(request("uncertain-new", ""));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.path("error").path("message").asText()).contains("not restorable (new in the target): flow_new");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_new"))));
+        JsonNode entry = storedManifest("uncertain-new").path("flows").get(0);
+        assertThat(entry.path("status").asText()).isEqualTo("not_restorable");
+        assertThat(entry.path("note").asText()).contains("may have been applied").contains("HTTP 503");
+    }
+
+    @Test
     void aVerificationSayingFailedRollsBackAndAFlowNewInTheTargetIsReportedNotRestorable() throws Exception {
         stubs.listing(List.of(flow("flow_new", "1.0.0"), flow("flow_x", "5.0.0", "flow:flow_new")), 100);
         stubs.flowInTarget("flow_new", null, "deployed", 201);
@@ -335,14 +356,60 @@ class FlowDeployTest extends AppTestSupport {
     }
 
     @Test
+    void aTargetStillReportingThePreviousVersionAsDeployedIsNotAVerifiedPush() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0"), flow("flow_b", "2.0.0", "flow:flow_a")), 100);
+        // the import is taken, but the target keeps reporting the version it had: the push never shows
+        stubs.targetNeverChanges("1.0.0");
+
+        JsonNode result = run(request("stale-status", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("TIMEOUT");
+        assertThat(result.path("error").path("message").asText()).startsWith("flow flow_a failed: ")
+                .contains("at version 1.0.0, not the pushed 2.0.0").contains("rolled back: flow_a");
+        assertThat(result.path("output").path("deployed")).isEmpty();
+        // read until the poll bound (10 reads in these tests), then put back
+        cognigy.verify(exactly(11), getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_a"))));
+        cognigy.verify(postRequestedFor(urlPathEqualTo(FlowStubs.rollback("flow_a")))
+                .withRequestBody(equalToJson("{\"targetVersion\":\"1.0.0\",\"environmentId\":\"" + ENV + "\"}")));
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b"))));
+        assertThat(statuses(storedManifest("stale-status"))).containsExactly("flow_a=rolled_back", "flow_b=not_pushed");
+    }
+
+    @Test
+    void whenOnlyTheFinalManifestCannotBeStoredTheResultSaysTheFlowsAreDeployed() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0")), 100);
+        stubs.everyFlowDeployedAt("1.0.0");
+        // the planned manifest is stored; by the time the final one is, the bucket is gone
+        cognigy.addMockServiceRequestListener((req, resp) -> {
+            if (req.getUrl().startsWith(IMPORT) && s3().exists(bucket, manifestKey("final-store"))) {
+                s3().emptyBucket(bucket);
+                s3().client().deleteBucket(b -> b.bucket(bucket));
+            }
+        });
+
+        JsonNode result = run(request("final-store", ""));
+
+        assertThat(result.path("status").asText()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("STORAGE_ERROR");
+        assertThat(result.path("error").path("message").asText())
+                .startsWith("all 1 flows were deployed and verified in " + ENV + ", but the final manifest could not be stored")
+                .endsWith("the planned one is s3://" + bucket + "/" + manifestKey("final-store"));
+        assertThat(result.path("output").path("deployed").toString()).isEqualTo("[\"flow_a\"]");
+        assertThat(result.path("output").path("manifest").path("outcome").asText()).isEqualTo("deployed");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathMatching("/api/v2/flows/.*/rollback")));
+    }
+
+    @Test
     void aRateLimitedImportIsRetriedAndTheFlowIsDeployed() throws Exception {
         stubs.listing(List.of(flow("flow_a", "1.0.0"), flow("flow_b", "1.0.0")), 100);
         stubs.everyFlowDeployedAt("0.9.0");
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b")))
-                .inScenario("429").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")).willSetStateTo("ok"));
+                .inScenario(FlowStubs.scenario("flow_b")).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")).willSetStateTo("rate-limited"));
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b")))
-                .inScenario("429").whenScenarioStateIs("ok").willReturn(okJson("{}")));
+                .inScenario(FlowStubs.scenario("flow_b")).whenScenarioStateIs("rate-limited").willReturn(okJson("{}"))
+                .willSetStateTo("imported"));
 
         JsonNode result = run(request("rate-limited", ""));
 
@@ -374,6 +441,80 @@ class FlowDeployTest extends AppTestSupport {
         cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)));
         cognigy.verify(exactly(0), getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_c"))));
         assertThat(auditActions("dry")).contains("MANIFEST_STORED", "DRY_RUN_COMPLETED").doesNotContain("FLOW_PUSHED");
+    }
+
+    @Test
+    void aSelectedFlowMayReferenceAnUnselectedOneThatTheTargetAlreadyHas() throws Exception {
+        stubs.listing(List.of(flow("flow_shared", "2.0.0"), flow("flow_b", "1.1.0", "flow:flow_shared"), flow("flow_c", "1.0.0")), 100);
+        stubs.flowInTarget("flow_shared", "1.0.0", "deployed", 201);
+        stubs.flowInTarget("flow_b", "1.0.0", "deployed", 201);
+
+        JsonNode result = run(request("outside-ok", ",\"flowIds\":[\"flow_b\"]"));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("deployed").toString()).isEqualTo("[\"flow_b\"]");
+        // the referenced flow was looked up in the target, not pushed
+        cognigy.verify(getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_shared"))).withQueryParam("environmentId", equalTo(ENV)));
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(IMPORT)));
+        cognigy.verify(postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_b"))));
+        JsonNode manifest = storedManifest("outside-ok");
+        assertThat(statuses(manifest)).containsExactly("flow_b=deployed");
+        assertThat(manifest.path("dependencyGraph").path("flow_b").toString()).isEqualTo("[\"flow_shared\"]");
+    }
+
+    @Test
+    void aSelectedFlowReferencingAnUnselectedOneTheTargetLacksIsAMissingDependency() throws Exception {
+        stubs.listing(List.of(flow("flow_shared", "2.0.0"), flow("flow_b", "1.1.0", "flow:flow_shared", "intent:gone")), 100);
+        stubs.target(List.of("greet"), List.of());
+        stubs.flowInTarget("flow_shared", null, "deployed", 201);
+        stubs.flowInTarget("flow_b", "1.0.0", "deployed", 201);
+
+        JsonNode result = run(request("outside-missing", ",\"flowIds\":[\"flow_b\"]"));
+
+        assertThat(result.path("error").path("code").asText()).isEqualTo("DEPENDENCY_MISSING");
+        assertThat(result.path("error").path("message").asText()).startsWith("2 missing dependencies; nothing was pushed")
+                .contains("flow flow_b references flow flow_shared, which was exported but is not among the selected flowIds"
+                        + " and is not in environment " + ENV)
+                .contains("flow flow_b references intent gone");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)));
+        cognigy.verify(exactly(0), getRequestedFor(urlPathEqualTo(FlowStubs.status("flow_b"))));
+        assertThat(s3().listKeys(bucket)).isEmpty();
+    }
+
+    @Test
+    void aSecondDeploymentToTheSameEnvironmentIsRefusedWhileTheFirstRuns() throws Exception {
+        stubs.listing(List.of(flow("flow_a", "2.0.0")), 100);
+        stubs.flowInTarget("flow_a", "1.0.0", "deployed", 201);
+        // the first run's read of flow_a's current version is slow: the second arrives meanwhile
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(FlowStubs.status("flow_a")))
+                .inScenario(FlowStubs.scenario("flow_a")).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(FlowStubs.statusBody("flow_a", "1.0.0", "deployed")).withFixedDelay(1500)));
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(request("first", ""));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> auditActions("first").contains("DEPENDENCIES_RESOLVED"));
+        JsonNode second = run(request("second", ""));
+
+        assertThat(second.path("status").asText()).isEqualTo("FAILED");
+        assertThat(second.path("error").path("code").asText()).isEqualTo("CONFLICT");
+        assertThat(second.path("error").path("message").asText())
+                .isEqualTo("flow-deploy run first is deploying to " + ENV + " now; nothing was done: run again when it has finished");
+        JsonNode firstResult = first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(firstResult.path("status").asText()).as(firstResult.toString()).isEqualTo("SUCCEEDED");
+        // the second asked Cognigy nothing: one listing read, one import, both the first's
+        cognigy.verify(exactly(1), getRequestedFor(urlPathEqualTo(FlowStubs.FLOWS)));
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(IMPORT)));
+
+        // once the first has finished, the environment is free again
+        cognigy.resetScenarios();
+        JsonNode third = run(request("third", ""));
+        assertThat(third.path("status").asText()).as(third.toString()).isEqualTo("SUCCEEDED");
     }
 
     @Test

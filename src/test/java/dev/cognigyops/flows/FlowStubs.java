@@ -26,6 +26,8 @@ public final class FlowStubs {
     public static final String IMPORT = "/api/v2/flows/import";
 
     private final WireMockServer cognigy;
+    /** each listed flow's version: what the target reports once the flow's import is taken */
+    private final java.util.Map<String, String> listedVersions = new java.util.LinkedHashMap<>();
 
     public FlowStubs(WireMockServer cognigy) {
         this.cognigy = cognigy;
@@ -46,6 +48,7 @@ public final class FlowStubs {
 
     /** The listing, {@code pageSize} flows a page, each page at its offset. */
     public void listing(List<? extends JsonNode> flows, int pageSize) {
+        flows.forEach(f -> listedVersions.put(f.path("id").asText(), f.path("version").asText()));
         for (int offset = 0; offset == 0 || offset < flows.size(); offset += pageSize) {
             ObjectNode page = Json.object();
             page.putArray("items").addAll(flows.subList(offset, Math.min(flows.size(), offset + pageSize)).stream()
@@ -66,20 +69,35 @@ public final class FlowStubs {
                 .willReturn(okJson(items(entities))));
     }
 
-    /** Every flow is at {@code version} in the target, and deployed; every import is taken. */
+    /**
+     * Every listed flow is at {@code version} in the target, and deployed; every import is taken,
+     * after which the target reports the flow deployed at its listed version.
+     */
     public void everyFlowDeployedAt(String version) {
+        listedVersions.keySet().forEach(id -> flowInTarget(id, version, "deployed", 201));
+    }
+
+    /** Every flow is at {@code version} in the target, deployed, whatever is imported: an import never shows. */
+    public void targetNeverChanges(String version) {
         cognigy.stubFor(get(urlPathMatching("/api/v2/flows/[^/]+/status")).withQueryParam("environmentId", equalTo(ENV))
                 .willReturn(okJson("{\"environmentId\":\"" + ENV + "\",\"version\":\"" + version + "\",\"status\":\"deployed\"}")));
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+        cognigy.stubFor(post(urlPathMatching("/api/v2/flows/[^/]+/rollback")).willReturn(okJson("{}")));
+    }
+
+    /** The WireMock scenario of one flow in the target: {@code Started} until its import is taken, then {@code imported}. */
+    public static String scenario(String flowId) {
+        return "flow-" + flowId;
     }
 
     /**
      * One flow in the target: at {@code previous} (null: not there, 404) until its import, then
-     * {@code afterImport} ({@code deployed}, {@code failed}, ...); its import answers {@code importStatus}.
+     * {@code afterImport} ({@code deployed}, {@code failed}, ...) at the flow's listed version; its
+     * import answers {@code importStatus}.
      */
     public void flowInTarget(String flowId, String previous, String afterImport, int importStatus) {
-        String scenario = "flow-" + flowId;
+        String scenario = scenario(flowId);
         cognigy.stubFor(get(urlPathEqualTo(status(flowId))).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(previous == null
                         ? aResponse().withStatus(404).withHeader("Content-Type", "application/json")
@@ -92,7 +110,7 @@ public final class FlowStubs {
                                 .withBody("{\"message\":\"import of " + flowId + " refused: node n2 has no handler\"}"))
                 .willSetStateTo(importStatus < 300 ? "imported" : Scenario.STARTED));
         cognigy.stubFor(get(urlPathEqualTo(status(flowId))).inScenario(scenario).whenScenarioStateIs("imported")
-                .willReturn(okJson(statusBody(flowId, "9.9.9", afterImport))));
+                .willReturn(okJson(statusBody(flowId, listedVersions.getOrDefault(flowId, "9.9.9"), afterImport))));
         cognigy.stubFor(post(urlPathEqualTo(rollback(flowId))).willReturn(okJson("{\"id\":\"" + flowId + "\",\"status\":\"rolled_back\"}")));
     }
 

@@ -17,4 +17,17 @@ class VerifyStatusTest {
     void interpretsTheTargetsStatus(String status, VerifyStatus expected) {
         assertThat(VerifyStatus.of(status)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0} at {1}, pushed {2} → {3}")
+    @CsvSource(nullValues = "null", value = {
+            "deployed, 2.0.0, 2.0.0, DEPLOYED",
+            "deployed, 1.0.0, 2.0.0, PENDING",
+            "deployed, null, 2.0.0, DEPLOYED",
+            "deploying, 2.0.0, 2.0.0, PENDING",
+            "failed, 1.0.0, 2.0.0, FAILED",
+            "failed, 2.0.0, 2.0.0, FAILED",
+    })
+    void deployedCountsOnlyAtThePushedVersion(String status, String reported, String pushed, VerifyStatus expected) {
+        assertThat(VerifyStatus.of(status, reported, pushed)).isEqualTo(expected);
+    }
 }
