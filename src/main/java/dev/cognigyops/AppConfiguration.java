@@ -116,6 +116,7 @@ public class AppConfiguration implements CamelConfiguration {
 
         registry.bind("settings", settings);
         registry.bind("auditLog", audit);
+        registry.bind("webhookOutcome", new dev.cognigyops.webhook.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock));
         registry.bind("inbox", new Inbox());

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
 import dev.cognigyops.poll.PollLoop;
@@ -229,25 +228,6 @@ public final class NluExport implements Operation {
         data.put("durationSeconds", seconds(exchange));
         data.put("status", "SUCCESS");
         call(exchange, OutboundCall.webhook(state.webhookUrl, payload, "WEBHOOK_SENT", state.resource()));
-    }
-
-    public void webhookDelivered(Exchange exchange) {
-        ObjectNode webhook = run(exchange).output().putObject("webhook");
-        webhook.put("delivered", true);
-        webhook.put("attempts", OutboundCalls.attempts(exchange));
-    }
-
-    /** A webhook that fails after its retries does not fail the export: it is audited and shown in the output. */
-    public void webhookFailed(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange),
-                OutboundCalls.attempts(exchange)).message();
-        ObjectNode webhook = run(exchange).output().putObject("webhook");
-        webhook.put("delivered", false);
-        webhook.put("attempts", OutboundCalls.attempts(exchange));
-        webhook.put("error", message);
-        audit.record(run(exchange), "WEBHOOK_FAILED", "FAILURE", state(exchange).resource(),
-                Map.of("error", message, "attempts", OutboundCalls.attempts(exchange)));
     }
 
     /** Step: the output and seed 000's audit record. */

@@ -216,25 +216,6 @@ public final class TrainingMonitor implements Operation {
         return payload;
     }
 
-    public void webhookDelivered(Exchange exchange) {
-        ObjectNode webhook = run(exchange).output().putObject("webhook");
-        webhook.put("delivered", true);
-        webhook.put("attempts", OutboundCalls.attempts(exchange));
-    }
-
-    /** A webhook that fails after its retries does not change the run's status: it is audited and shown. */
-    public void webhookFailed(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange),
-                OutboundCalls.attempts(exchange)).message();
-        ObjectNode webhook = run(exchange).output().putObject("webhook");
-        webhook.put("delivered", false);
-        webhook.put("attempts", OutboundCalls.attempts(exchange));
-        webhook.put("error", message);
-        audit.record(run(exchange), "WEBHOOK_FAILED", "FAILURE", state(exchange).request.resource(),
-                Map.of("error", message, "attempts", OutboundCalls.attempts(exchange)));
-    }
-
     /** Step: the output, MONITOR_COMPLETE, and the run's status from the job's final state. */
     public void complete(Exchange exchange) {
         MonitorState s = state(exchange);

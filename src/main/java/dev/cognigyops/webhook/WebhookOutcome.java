@@ -1,0 +1,50 @@
+package dev.cognigyops.webhook;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+
+import dev.cognigyops.audit.AuditLog;
+import dev.cognigyops.http.ErrorClassifier;
+import dev.cognigyops.http.OutboundCall;
+import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.runs.RunContext;
+
+/**
+ * What became of a run's webhook, for the shared {@code direct:notify-webhook} step: a webhook that
+ * fails after its retries never changes the run's status; it is audited {@code WEBHOOK_FAILED} and
+ * shown in the output as {@code webhook: {delivered, attempts, error?}}. Its delivery is audited
+ * {@code WEBHOOK_SENT} by the call itself.
+ */
+public final class WebhookOutcome {
+
+    private final AuditLog audit;
+
+    public WebhookOutcome(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    public void delivered(Exchange exchange) {
+        ObjectNode webhook = run(exchange).output().putObject("webhook");
+        webhook.put("delivered", true);
+        webhook.put("attempts", OutboundCalls.attempts(exchange));
+    }
+
+    public void failed(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = OutboundCalls.attempts(exchange);
+        String message = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), attempts).message();
+        ObjectNode webhook = run(exchange).output().putObject("webhook");
+        webhook.put("delivered", false);
+        webhook.put("attempts", attempts);
+        webhook.put("error", message);
+        OutboundCall call = exchange.getProperty(OutboundCalls.CALL, OutboundCall.class);
+        audit.record(run(exchange), "WEBHOOK_FAILED", "FAILURE", call == null ? null : call.resource(),
+                Map.of("error", message, "attempts", attempts));
+    }
+
+    private static RunContext run(Exchange exchange) {
+        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    }
+}
