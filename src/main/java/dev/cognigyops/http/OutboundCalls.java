@@ -28,6 +28,8 @@ import dev.cognigyops.support.Settings;
  */
 public final class OutboundCalls {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboundCalls.class);
+
     public static final String CALL = "outboundCall";
     public static final String STATE = "outboundCallState";
     public static final String RESPONSE = "callResponse";
@@ -165,6 +167,9 @@ public final class OutboundCalls {
                 delay = Math.max(delay, pacer.delayBeforeRetry(delay));
             }
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
+            // the one line a retry leaves in the log (Camel's own retry log is at DEBUG): an answer
+            // that is not retried, such as an expected 404, is the operation's to report, not a warning
+            LOG.warn("{}: {}; retrying in {} ms", call == null ? "call" : call.describe(), decision.reason(), delay);
         }
     }
 
