@@ -179,7 +179,7 @@ public final class BotDeploy implements Operation {
 
     /** Step: remember the request; ask for the NLU model. */
     public void askModel(Exchange exchange) {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         JsonNode p = run.payload();
         List<FlowReferences.Ref> flows = new ArrayList<>();
         p.path("flowReferences").forEach(r -> flows.add(new FlowReferences.Ref(r.path("flowId").asText(), r.path("version").asText())));
@@ -221,7 +221,7 @@ public final class BotDeploy implements Operation {
     /** Step: the model must be published. */
     public void requirePublishedModel(Exchange exchange) {
         DeployRun d = state(exchange);
-        String status = Json.text(response(exchange), "status");
+        String status = Json.text(OutboundCalls.response(exchange), "status");
         if (!"published".equals(status)) {
             throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "NLU model " + d.nluModelId + " is '" + status
                     + "'; a deployment needs a published model; nothing was deployed");
@@ -248,7 +248,7 @@ public final class BotDeploy implements Operation {
     public void flowVersionsListed(Exchange exchange) {
         DeployRun d = state(exchange);
         String flowId = d.flowIds.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
-        d.listedVersions.put(flowId, FlowReferences.listedVersions(response(exchange)));
+        d.listedVersions.put(flowId, FlowReferences.listedVersions(OutboundCalls.response(exchange)));
     }
 
     /** Loop step, on a 404: the flow does not exist (kept out of {@code listedVersions}). */
@@ -263,7 +263,7 @@ public final class BotDeploy implements Operation {
         if (!missing.isEmpty()) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("missing", missing);
-            audit.record(run(exchange), "DEPENDENCY_CHECK_FAILED", "FAILURE", d.resource(), details);
+            audit.record(RunContext.of(exchange), "DEPENDENCY_CHECK_FAILED", "FAILURE", d.resource(), details);
             throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missing.size() + " of " + d.flows.size()
                     + " flow reference(s) of bot " + d.botId + " not found: " + String.join("; ", missing)
                     + "; nothing was deployed");
@@ -286,7 +286,7 @@ public final class BotDeploy implements Operation {
                     details.put("error", check.problem());
                     d.unreachableWebhooks.add(WebhookProbe.shown(check.url()) + " (" + check.problem() + ")");
                 }
-                audit.record(run(exchange), "WEBHOOK_CHECKED", check.reachable() ? "SUCCESS" : "FAILURE",
+                audit.record(RunContext.of(exchange), "WEBHOOK_CHECKED", check.reachable() ? "SUCCESS" : "FAILURE",
                         "webhook:" + WebhookProbe.shown(check.url()), details);
             }
         }
@@ -314,7 +314,7 @@ public final class BotDeploy implements Operation {
         // seed 001's wire format: epoch seconds, a number (e.g. 1700000000.0), not a date string
         metadata.put("validatedAt", java.math.BigDecimal.valueOf(d.validatedAt.toEpochMilli(), 3));
         metadata.put("deployedBy", AuditLog.ACTOR);
-        metadata.put("runId", run(exchange).runId());
+        metadata.put("runId", RunContext.of(exchange).runId());
         call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments", "/v1/bots/{botId}/deployments")
                 .replace("{botId}", d.botId), body, "DEPLOYMENT_CREATED", d.resource()));
     }
@@ -322,7 +322,7 @@ public final class BotDeploy implements Operation {
     /** Step: keep the deployment id, its Location and the server's estimate. */
     public void deploymentCreated(Exchange exchange) {
         DeployRun d = state(exchange);
-        JsonNode answer = response(exchange);
+        JsonNode answer = OutboundCalls.response(exchange);
         d.deploymentId = Json.text(answer, "deploymentId");
         if (d.deploymentId == null || d.deploymentId.isBlank()) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the deployment of bot " + d.botId
@@ -332,7 +332,7 @@ public final class BotDeploy implements Operation {
         JsonNode estimate = answer.get("estimatedCompletionSeconds");
         d.estimatedCompletionSeconds = estimate != null && estimate.isNumber() && estimate.asLong() > 0 ? estimate.asLong() : null;
         d.lastStatus = Json.text(answer, "status");
-        run(exchange).output().put("deploymentId", d.deploymentId);
+        RunContext.of(exchange).output().put("deploymentId", d.deploymentId);
     }
 
     // ---- 6. the poll
@@ -364,7 +364,7 @@ public final class BotDeploy implements Operation {
     /** Poll step: what the status means. */
     public void statusRead(Exchange exchange) {
         DeployRun d = state(exchange);
-        JsonNode answer = response(exchange);
+        JsonNode answer = OutboundCalls.response(exchange);
         String status = Json.text(answer, "status");
         d.lastStatus = status;
         switch (DeploymentState.of(status)) {
@@ -444,9 +444,9 @@ public final class BotDeploy implements Operation {
      */
     public void trafficSwitched(Exchange exchange) {
         DeployRun d = state(exchange);
-        JsonNode answer = response(exchange);
+        JsonNode answer = OutboundCalls.response(exchange);
         d.routing = answer != null && answer.has("environments") ? answer : d.routingSent;
-        run(exchange).output().set("routing", d.routing);
+        RunContext.of(exchange).output().set("routing", d.routing);
     }
 
     /**
@@ -486,7 +486,7 @@ public final class BotDeploy implements Operation {
     /** Loop step: keep the region's sync job id. */
     public void syncStarted(Exchange exchange) {
         DeployRun d = state(exchange);
-        String id = Json.text(response(exchange), "syncJobId");
+        String id = Json.text(OutboundCalls.response(exchange), "syncJobId");
         if (id == null || id.isBlank()) {
             syncFailure(exchange, "the sync job was accepted (HTTP " + exchange.getProperty(OutboundCalls.RESPONSE_STATUS)
                     + ") but the answer has no syncJobId");
@@ -511,7 +511,7 @@ public final class BotDeploy implements Operation {
         details.put("deployment_id", d.deploymentId);
         details.put("region", region);
         details.put("error", message);
-        audit.record(run(exchange), "SYNC_JOB_FAILED", "FAILURE", d.resource() + ":" + region, details);
+        audit.record(RunContext.of(exchange), "SYNC_JOB_FAILED", "FAILURE", d.resource() + ":" + region, details);
     }
 
     /** Step: the output and seed 001's audit record. */
@@ -526,7 +526,7 @@ public final class BotDeploy implements Operation {
 
     private void output(Exchange exchange) {
         DeployRun d = state(exchange);
-        ObjectNode out = run(exchange).output();
+        ObjectNode out = RunContext.of(exchange).output();
         out.put("deploymentId", d.deploymentId);
         out.put("status", d.lastStatus);
         if (d.routing == null) {
@@ -572,7 +572,7 @@ public final class BotDeploy implements Operation {
         if (d.failureMessage != null) {
             details.put("error", d.failureMessage);
         }
-        audit.record(run(exchange), action, outcome, d.resource(), details);
+        audit.record(RunContext.of(exchange), action, outcome, d.resource(), details);
     }
 
     private String region(Exchange exchange) {
@@ -608,13 +608,7 @@ public final class BotDeploy implements Operation {
         exchange.setProperty(OutboundCalls.CALL, call);
     }
 
-    private static JsonNode response(Exchange exchange) {
-        return exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
-    }
 
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
 
     private static DeployRun state(Exchange exchange) {
         return exchange.getProperty(DeployRun.PROPERTY, DeployRun.class);

@@ -93,7 +93,7 @@ public final class NluExport implements Operation {
 
     /** Step: remember the request, and ask for the model version. */
     public void checkVersion(Exchange exchange) {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         var state = new ExportState(run.payloadText("modelId", null), run.payloadText("modelVersion", null),
                 run.payloadText("format", "ONNX"), run.payloadText("s3Bucket", settings.get("cognigy.s3.bucket", null)),
                 run.payloadText("s3Key", null), run.payloadText("webhookUrl", settings.get("cognigy.webhook.url", null)),
@@ -108,7 +108,7 @@ public final class NluExport implements Operation {
     /** Step: the version must be TRAINED; then ask for the export. */
     public void startExport(Exchange exchange) {
         ExportState state = state(exchange);
-        String status = Json.text(response(exchange), "status");
+        String status = Json.text(OutboundCalls.response(exchange), "status");
         if (!"TRAINED".equals(status)) {
             throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "model " + state.modelId + " version " + state.version
                     + " is in state " + status + "; an export needs TRAINED");
@@ -119,7 +119,7 @@ public final class NluExport implements Operation {
         body.put("format", state.format);
         ObjectNode metadata = body.putObject("metadata");
         metadata.put("exported_by", AuditLog.ACTOR);
-        metadata.put("runId", run(exchange).runId());
+        metadata.put("runId", RunContext.of(exchange).runId());
         call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlu-exports",
                         "/api/v1/nlu/models/{modelId}/exports").replace("{modelId}", state.modelId),
                 body, "EXPORT_REQUESTED", state.resource()));
@@ -128,7 +128,7 @@ public final class NluExport implements Operation {
     /** Step: keep the job and export ids. */
     public void exportStarted(Exchange exchange) {
         ExportState state = state(exchange);
-        JsonNode answer = response(exchange);
+        JsonNode answer = OutboundCalls.response(exchange);
         state.jobId = Json.text(answer, "jobId");
         state.exportId = Json.text(answer, "exportId");
         if (state.jobId == null || state.exportId == null) {
@@ -147,7 +147,7 @@ public final class NluExport implements Operation {
     /** Poll step: interpret the job's status. */
     public void jobRead(Exchange exchange) {
         ExportState state = state(exchange);
-        JsonNode job = response(exchange);
+        JsonNode job = OutboundCalls.response(exchange);
         String status = Json.text(job, "status");
         state.progress = job.path("progress").asInt(state.progress);
         switch (status == null ? "" : status) {
@@ -189,7 +189,7 @@ public final class NluExport implements Operation {
         metadata.put("export-id", state.exportId);
         try (ArtifactDownload.Opened opened = download.open(URI.create(call.target()), authorization)) {
             state.stored = store.store(opened.body(), opened.contentLength(), state.bucket, state.key(),
-                    opened.contentType(), metadata, run(exchange).runId());
+                    opened.contentType(), metadata, RunContext.of(exchange).runId());
         } finally {
             exchange.getMessage().removeHeaders("*");
         }
@@ -203,7 +203,7 @@ public final class NluExport implements Operation {
         details.put("download_duration_sec", stored.transferSeconds());
         details.put("server_side_encryption", "AES256");
         details.put("attempts", OutboundCalls.attempts(exchange));
-        audit.record(run(exchange), "ARTIFACT_STORED", "SUCCESS", state.resource(), details);
+        audit.record(RunContext.of(exchange), "ARTIFACT_STORED", "SUCCESS", state.resource(), details);
         exchange.removeProperty(OutboundCalls.CALL);
     }
 
@@ -235,7 +235,7 @@ public final class NluExport implements Operation {
         ExportState state = state(exchange);
         StoredObject stored = state.stored;
         double seconds = seconds(exchange);
-        ObjectNode out = run(exchange).output();
+        ObjectNode out = RunContext.of(exchange).output();
         out.put("exportId", state.exportId);
         out.put("jobId", state.jobId);
         out.put("s3Uri", stored.uri());
@@ -258,7 +258,7 @@ public final class NluExport implements Operation {
         details.put("sha256", stored.sha256());
         details.put("metrics", metrics);
         details.put("compliance_flags", flags);
-        audit.record(run(exchange), "EXPORT_COMPLETED", "SUCCESS", state.resource(), details);
+        audit.record(RunContext.of(exchange), "EXPORT_COMPLETED", "SUCCESS", state.resource(), details);
     }
 
     private double seconds(Exchange exchange) {
@@ -287,13 +287,7 @@ public final class NluExport implements Operation {
         exchange.setProperty(OutboundCalls.CALL, call);
     }
 
-    private static JsonNode response(Exchange exchange) {
-        return exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
-    }
 
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
 
     private static ExportState state(Exchange exchange) {
         return exchange.getProperty(ExportState.PROPERTY, ExportState.class);

@@ -112,7 +112,7 @@ public final class FlowDeploy implements Operation {
 
     /** Step: remember the request and start reading the flow listing. */
     public void begin(Exchange exchange) {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         JsonNode payload = run.payload();
         List<String> ids = null;
         if (payload.path("flowIds").isArray()) {
@@ -173,7 +173,7 @@ public final class FlowDeploy implements Operation {
 
     /** Paging step: take the page. */
     public void pageRead(Exchange exchange) {
-        state(exchange).pager.accept(response(exchange));
+        state(exchange).pager.accept(OutboundCalls.response(exchange));
     }
 
     /**
@@ -211,16 +211,16 @@ public final class FlowDeploy implements Operation {
         if (!violations.isEmpty()) {
             Set<String> invalid = new TreeSet<>();
             violations.forEach(x -> invalid.add(x.flow()));
-            ArrayNode list = run(exchange).output().putArray("violations");
+            ArrayNode list = RunContext.of(exchange).output().putArray("violations");
             violations.forEach(x -> list.addObject().put("flowId", x.flow()).put("path", x.path()).put("message", x.message()));
-            audit.record(run(exchange), "FLOWS_VALIDATED", "FAILURE", "flows", details);
+            audit.record(RunContext.of(exchange), "FLOWS_VALIDATED", "FAILURE", "flows", details);
             String shown = violations.stream().limit(MESSAGE_LIMIT).map(FlowSchema.Violation::toString)
                     .collect(Collectors.joining(" | "));
             throw new RunFailure(ErrorCode.PRECONDITION_FAILED, invalid.size() + " of " + selected.size()
                     + " flows break the flow schema (" + violations.size() + " violations); nothing was pushed: " + shown
                     + (violations.size() > MESSAGE_LIMIT ? " | … (all " + violations.size() + " in output.violations)" : ""));
         }
-        audit.record(run(exchange), "FLOWS_VALIDATED", "SUCCESS", "flows", details);
+        audit.record(RunContext.of(exchange), "FLOWS_VALIDATED", "SUCCESS", "flows", details);
         selected.forEach(f -> state.flows.put(f.path("id").asText(), f));
         state.intentPages = DependencyResolver.referenced(selected, "intent").isEmpty() ? null : pager("intents");
         state.pager = state.intentPages;
@@ -260,10 +260,10 @@ public final class FlowDeploy implements Operation {
         details.put("referencedInTarget", state.resolution.outsideSelection().keySet().stream()
                 .filter(state.previousVersions::containsKey).toList());
         boolean missing = !missingList.isEmpty();
-        audit.record(run(exchange), "DEPENDENCIES_RESOLVED", missing ? "FAILURE" : "SUCCESS",
+        audit.record(RunContext.of(exchange), "DEPENDENCIES_RESOLVED", missing ? "FAILURE" : "SUCCESS",
                 "environment:" + state.environment, details);
         if (missing) {
-            ArrayNode list = run(exchange).output().putArray("missingDependencies");
+            ArrayNode list = RunContext.of(exchange).output().putArray("missingDependencies");
             missingList.forEach(list::add);
             throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missingList.size() + " missing dependencies; nothing was pushed: "
                     + String.join(" | ", missingList.subList(0, Math.min(MESSAGE_LIMIT, missingList.size())))
@@ -289,10 +289,10 @@ public final class FlowDeploy implements Operation {
     public void previousVersionRead(Exchange exchange) {
         DeployState state = state(exchange);
         String id = state.statusQueue.get(state.statusIndex);
-        String version = Json.text(response(exchange), "version");
+        String version = Json.text(OutboundCalls.response(exchange), "version");
         if ((version == null || version.isBlank()) && state.flows.containsKey(id)) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the status of flow " + id + " in " + state.environment
-                    + " has no version, so it could not be restored; nothing was pushed: " + response(exchange));
+                    + " has no version, so it could not be restored; nothing was pushed: " + OutboundCalls.response(exchange));
         }
         state.previousVersions.put(id, version);
         state.statusIndex++;
@@ -319,7 +319,7 @@ public final class FlowDeploy implements Operation {
     /** Step: build the manifest and store it in S3, before anything is pushed. */
     public void storePlannedManifest(Exchange exchange) {
         DeployState state = state(exchange);
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         state.manifest = new FlowManifest(run.runId(), clock.instant(), state.environment, state.dryRun,
                 state.flows, state.previousVersions, state.resolution);
         state.manifestKey = settings.get("cognigy.flow-deploy.manifest-prefix", "manifests") + "/"
@@ -336,7 +336,7 @@ public final class FlowDeploy implements Operation {
     public void dryRunFinished(Exchange exchange) {
         DeployState state = state(exchange);
         output(exchange);
-        audit.record(run(exchange), "DRY_RUN_COMPLETED", "SUCCESS", "environment:" + state.environment,
+        audit.record(RunContext.of(exchange), "DRY_RUN_COMPLETED", "SUCCESS", "environment:" + state.environment,
                 Map.of("manifest", state.manifestStored.uri(), "flows", state.flows.size()));
     }
 
@@ -374,8 +374,8 @@ public final class FlowDeploy implements Operation {
     public void verificationRead(Exchange exchange) {
         DeployState state = state(exchange);
         String id = state.pushing();
-        String status = Json.text(response(exchange), "status");
-        String version = Json.text(response(exchange), "version");
+        String status = Json.text(OutboundCalls.response(exchange), "status");
+        String version = Json.text(OutboundCalls.response(exchange), "version");
         String pushedVersion = state.manifest.entry(id).version();
         switch (VerifyStatus.of(status, version, pushedVersion)) {
             case DEPLOYED -> PollLoop.done(exchange);
@@ -394,7 +394,7 @@ public final class FlowDeploy implements Operation {
         String id = state.pushing();
         state.manifest.mark(id, FlowManifest.Status.DEPLOYED, null);
         state.deployed.add(id);
-        audit.record(run(exchange), "FLOW_VERIFIED", "SUCCESS", state.resource(id),
+        audit.record(RunContext.of(exchange), "FLOW_VERIFIED", "SUCCESS", state.resource(id),
                 Map.of("status", "deployed", "version", state.manifest.entry(id).version()));
         state.pushIndex++;
     }
@@ -429,7 +429,7 @@ public final class FlowDeploy implements Operation {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("error", error.message());
         details.put("rollback", queue);
-        audit.record(run(exchange), "FLOW_PUSH_FAILED", "FAILURE", state.resource(state.failedFlow), details);
+        audit.record(RunContext.of(exchange), "FLOW_PUSH_FAILED", "FAILURE", state.resource(state.failedFlow), details);
     }
 
     /**
@@ -459,7 +459,7 @@ public final class FlowDeploy implements Operation {
                     : "new in " + state.environment + " (no previous version): cannot be restored, left as pushed"
                     + (id.equals(state.failedFlow) ? "; it failed: " + state.failureMessage : "");
             state.manifest.mark(id, FlowManifest.Status.NOT_RESTORABLE, note);
-            audit.record(run(exchange), "FLOW_NOT_RESTORABLE", "FAILURE", state.resource(id), Map.of("reason", note));
+            audit.record(RunContext.of(exchange), "FLOW_NOT_RESTORABLE", "FAILURE", state.resource(id), Map.of("reason", note));
         }
     }
 
@@ -545,7 +545,7 @@ public final class FlowDeploy implements Operation {
         details.put("not_restorable", state.notRestorable);
         details.put("rollback_failed", state.rollbackFailed);
         details.put("rollback_triggered", true);
-        audit.record(run(exchange), "DEPLOYMENT_FAILED", "FAILURE", "environment:" + state.environment, details);
+        audit.record(RunContext.of(exchange), "DEPLOYMENT_FAILED", "FAILURE", "environment:" + state.environment, details);
         throw new RunFailure(state.failureCode, message.toString());
     }
 
@@ -558,7 +558,7 @@ public final class FlowDeploy implements Operation {
         details.put("deployed", state.deployed.size());
         details.put("cycles", state.resolution.cycles());
         details.put("rollback_triggered", false);
-        audit.record(run(exchange), "DEPLOYMENT_COMPLETED", "SUCCESS", "environment:" + state.environment, details);
+        audit.record(RunContext.of(exchange), "DEPLOYMENT_COMPLETED", "SUCCESS", "environment:" + state.environment, details);
     }
 
     // ---- helpers
@@ -569,7 +569,7 @@ public final class FlowDeploy implements Operation {
         try {
             state.manifestStored = store.putJson(bucket, state.manifestKey, state.manifest.toJson());
         } catch (RunFailure e) {
-            audit.record(run(exchange), "MANIFEST_STORED", "FAILURE", "s3://" + bucket + "/" + state.manifestKey,
+            audit.record(RunContext.of(exchange), "MANIFEST_STORED", "FAILURE", "s3://" + bucket + "/" + state.manifestKey,
                     Map.of("stage", stage, "error", e.getMessage()));
             throw e;
         }
@@ -579,12 +579,12 @@ public final class FlowDeploy implements Operation {
         details.put("flows", state.flows.size());
         details.put("sha256", state.manifestStored.sha256());
         details.put("server_side_encryption", "AES256");
-        audit.record(run(exchange), "MANIFEST_STORED", "SUCCESS", state.manifestStored.uri(), details);
+        audit.record(RunContext.of(exchange), "MANIFEST_STORED", "SUCCESS", state.manifestStored.uri(), details);
     }
 
     private void output(Exchange exchange) {
         DeployState state = state(exchange);
-        ObjectNode out = run(exchange).output();
+        ObjectNode out = RunContext.of(exchange).output();
         out.put("manifestUri", state.manifestStored.uri());
         out.set("manifest", state.manifest.toJson());
         ArrayNode deployed = out.putArray("deployed");
@@ -616,13 +616,7 @@ public final class FlowDeploy implements Operation {
         exchange.setProperty(OutboundCalls.CALL, call);
     }
 
-    private static JsonNode response(Exchange exchange) {
-        return exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
-    }
 
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
 
     private static DeployState state(Exchange exchange) {
         return exchange.getProperty(DeployState.PROPERTY, DeployState.class);

@@ -191,6 +191,11 @@ public final class OutboundCalls {
         exchange.removeProperty(PACER);
     }
 
+    /** The last call's answer as JSON (an empty object for an empty body). */
+    public static JsonNode response(Exchange exchange) {
+        return exchange.getProperty(RESPONSE, JsonNode.class);
+    }
+
     /** What was being called, for error messages: {@code GET /api/v1/jobs/42}. */
     public static String describe(Exchange exchange) {
         OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);

@@ -71,7 +71,7 @@ public final class TrainingMonitor implements Operation {
 
     /** Step: the request with its defaults, and MONITOR_START. */
     public void start(Exchange exchange) {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         MonitorRequest request = MonitorRequest.from(run.payload(), settings.get("cognigy.webhook.url", null));
         int capacity = (int) settings.forOperationLong("cognigy.monitor", null, "max-metric-entries", MetricWindow.DEFAULT_CAPACITY);
         exchange.setProperty(MonitorState.PROPERTY, new MonitorState(request, capacity));
@@ -95,7 +95,7 @@ public final class TrainingMonitor implements Operation {
     /** Poll step: check the answer, follow the state, aggregate metrics, apply the policy; done or pending. */
     public void statusRead(Exchange exchange) {
         MonitorState s = state(exchange);
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         Instant now = clock.instant();
         Duration latency = Duration.between(s.callStartedAt, now);
         s.answered(latency, OutboundCalls.attempts(exchange));
@@ -219,7 +219,7 @@ public final class TrainingMonitor implements Operation {
     /** Step: the output, MONITOR_COMPLETE, and the run's status from the job's final state. */
     public void complete(Exchange exchange) {
         MonitorState s = state(exchange);
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         output(run, s);
         Map<String, Object> details = jobDetails(s.request);
         details.put("final_state", s.finalState.name());
@@ -243,7 +243,7 @@ public final class TrainingMonitor implements Operation {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         MonitorState s = exchange.getProperty(MonitorState.PROPERTY, MonitorState.class);
         if (s != null) {
-            RunContext run = run(exchange);
+            RunContext run = RunContext.of(exchange);
             if (s.readInFlight) {
                 s.readFailed(Duration.between(s.callStartedAt, clock.instant()), OutboundCalls.attempts(exchange));
             }
@@ -278,7 +278,7 @@ public final class TrainingMonitor implements Operation {
         details.put("raw_payload", raw);
         details.put("consecutive", s.consecutiveMalformed);
         details.put("limit", limit);
-        audit.record(run(exchange), "MONITOR_ERROR", "MALFORMED_STATUS", s.request.resource(), details);
+        audit.record(RunContext.of(exchange), "MONITOR_ERROR", "MALFORMED_STATUS", s.request.resource(), details);
         if (s.consecutiveMalformed >= limit) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + s.request.jobId() + ": "
                     + s.consecutiveMalformed + " malformed status answers in a row (limit "
@@ -367,9 +367,6 @@ public final class TrainingMonitor implements Operation {
         return settings.get(setting, fallback).replace("{projectId}", r.projectId()).replace("{jobId}", r.jobId());
     }
 
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
 
     private static MonitorState state(Exchange exchange) {
         return exchange.getProperty(MonitorState.PROPERTY, MonitorState.class);

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
+import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
@@ -18,8 +20,6 @@ import dev.cognigyops.support.Settings;
 import static dev.cognigyops.retrain.RetrainSteps.call;
 import static dev.cognigyops.retrain.RetrainSteps.caught;
 import static dev.cognigyops.retrain.RetrainSteps.event;
-import static dev.cognigyops.retrain.RetrainSteps.response;
-import static dev.cognigyops.retrain.RetrainSteps.run;
 import static dev.cognigyops.retrain.RetrainSteps.state;
 
 /**
@@ -55,7 +55,7 @@ public final class MlflowRecorder {
     }
 
     public void experimentFound(Exchange exchange) {
-        state(exchange).experimentId = requireId(MlflowTracking.experimentId(response(exchange)), "experiment_id",
+        state(exchange).experimentId = requireId(MlflowTracking.experimentId(OutboundCalls.response(exchange)), "experiment_id",
                 "experiments/get-by-name");
     }
 
@@ -87,11 +87,11 @@ public final class MlflowRecorder {
         tags.put("version_id", state.modelVersionId);
         tags.put("job_id", state.jobId);
         tags.put("payload_hash", state.payloadHash);
-        tags.put("retrain_trigger", run(exchange).trigger() == Trigger.SCHEDULE ? "automated" : "manual");
+        tags.put("retrain_trigger", RunContext.of(exchange).trigger() == Trigger.SCHEDULE ? "automated" : "manual");
         tags.put("status", state.jobStatus);
         tags.put("gate", state.verdict == null ? null : state.verdict.label());
         tags.put("baseline_version_id", state.payload.baselineVersionId());
-        tags.put("cognigy_ops_run_id", run(exchange).runId());
+        tags.put("cognigy_ops_run_id", RunContext.of(exchange).runId());
         call(exchange, OutboundCall.external("POST", mlflow().url("runs/create"),
                 MlflowTracking.createRun(state.experimentId, "retrain-" + state.jobId,
                         state.startedAt.toEpochMilli(), tags), "MLFLOW_RUN_CREATED", state.resource(), MLFLOW_RETRY));
@@ -99,7 +99,7 @@ public final class MlflowRecorder {
 
     public void logMetrics(Exchange exchange) {
         RetrainState state = state(exchange);
-        state.mlflowRunId = requireId(MlflowTracking.runId(response(exchange)), "run.info.run_id", "runs/create");
+        state.mlflowRunId = requireId(MlflowTracking.runId(OutboundCalls.response(exchange)), "run.info.run_id", "runs/create");
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (state.latencySeconds != null) {
             metrics.put("training_latency_seconds", state.latencySeconds);
@@ -149,7 +149,7 @@ public final class MlflowRecorder {
         Map<String, Object> details = event(state, "mlflow_sync_failed");
         details.put("error", state.mlflowError);
         details.put("mlflow_run_id", state.mlflowRunId);
-        audit.record(run(exchange), "MLFLOW_SYNC_FAILED", "FAILURE", state.resource(), details);
+        audit.record(RunContext.of(exchange), "MLFLOW_SYNC_FAILED", "FAILURE", state.resource(), details);
     }
 
     /** Filter after a failure: MLflow created the run, but it was never asked to end it. */

@@ -34,8 +34,6 @@ import dev.cognigyops.support.Settings;
 import static dev.cognigyops.retrain.RetrainSteps.call;
 import static dev.cognigyops.retrain.RetrainSteps.caught;
 import static dev.cognigyops.retrain.RetrainSteps.event;
-import static dev.cognigyops.retrain.RetrainSteps.response;
-import static dev.cognigyops.retrain.RetrainSteps.run;
 import static dev.cognigyops.retrain.RetrainSteps.state;
 
 /**
@@ -81,7 +79,7 @@ public final class NlpRetrain implements Operation {
 
     /** Step: read the payload, hash it, and ask Cognigy for the training job with a fresh X-Request-Id. */
     public void submitJob(Exchange exchange) {
-        RunContext run = run(exchange);
+        RunContext run = RunContext.of(exchange);
         RetrainPayload payload = RetrainPayloadRules.check(run.payload(), new Violations());
         if (payload == null) {
             throw new IllegalStateException("the payload was accepted but no longer passes its rules");
@@ -112,7 +110,7 @@ public final class NlpRetrain implements Operation {
     /** Step: keep the job, audit retrain_initiated, and set the poll's own deadline from timeoutSeconds. */
     public void jobSubmitted(Exchange exchange) {
         RetrainState state = state(exchange);
-        JsonNode answer = response(exchange);
+        JsonNode answer = OutboundCalls.response(exchange);
         state.jobId = Json.text(answer, "jobId");
         if (state.jobId == null || state.jobId.isBlank()) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the training job was accepted but the answer has no jobId: "
@@ -125,7 +123,7 @@ public final class NlpRetrain implements Operation {
         Map<String, Object> details = event(state, "retrain_initiated");
         details.put("status", state.jobStatus);
         details.put("x_request_id", state.submitRequestId);
-        audit.record(run(exchange), "RETRAIN_INITIATED", "SUCCESS", state.resource(), details);
+        audit.record(RunContext.of(exchange), "RETRAIN_INITIATED", "SUCCESS", state.resource(), details);
     }
 
     // ---- poll
@@ -141,7 +139,7 @@ public final class NlpRetrain implements Operation {
     /** Poll step: completed → on; failed or rolled_back → JOB_FAILED; queued, running → wait within the deadline. */
     public void jobRead(Exchange exchange) {
         RetrainState state = state(exchange);
-        JsonNode job = response(exchange);
+        JsonNode job = OutboundCalls.response(exchange);
         Instant now = clock.instant();
         TrainingJob.Reading reading = TrainingJob.read(job, now, state.pollDeadline);
         state.jobStatus = reading.status();
@@ -160,7 +158,7 @@ public final class NlpRetrain implements Operation {
                 Map<String, Object> details = event(state, "retrain_completed");
                 details.put("status", reading.status());
                 details.put("latency_seconds", state.latencySeconds);
-                audit.record(run(exchange), "RETRAIN_COMPLETED", "SUCCESS", state.resource(), details);
+                audit.record(RunContext.of(exchange), "RETRAIN_COMPLETED", "SUCCESS", state.resource(), details);
                 PollLoop.done(exchange);
             }
             case FAILED -> {
@@ -170,12 +168,12 @@ public final class NlpRetrain implements Operation {
                 details.put("latency_seconds", state.latencySeconds);
                 String reason = firstText(job, "errorMessage", "error", "message", "detail");
                 details.put("error", reason);
-                audit.record(run(exchange), "RETRAIN_COMPLETED", "FAILURE", state.resource(), details);
+                audit.record(RunContext.of(exchange), "RETRAIN_COMPLETED", "FAILURE", state.resource(), details);
                 if ("rolled_back".equals(reading.status())) {
                     state.rollbackTriggered = true;
                     Map<String, Object> rollback = event(state, "rollback_triggered");
                     rollback.put("initiated_by", "cognigy");
-                    audit.record(run(exchange), "ROLLBACK_TRIGGERED", "SUCCESS", state.resource(), rollback);
+                    audit.record(RunContext.of(exchange), "ROLLBACK_TRIGGERED", "SUCCESS", state.resource(), rollback);
                 }
                 throw new RunFailure(ErrorCode.JOB_FAILED, "training job " + state.jobId + " for model "
                         + state.payload.modelId() + " ended " + reading.status()
@@ -201,7 +199,7 @@ public final class NlpRetrain implements Operation {
 
     public void metricsRead(Exchange exchange) {
         RetrainState state = state(exchange);
-        state.metrics = ModelMetrics.from(response(exchange), "model " + state.payload.modelId() + " version "
+        state.metrics = ModelMetrics.from(OutboundCalls.response(exchange), "model " + state.payload.modelId() + " version "
                 + state.modelVersionId);
     }
 
@@ -218,7 +216,7 @@ public final class NlpRetrain implements Operation {
     /** Step: accuracyDelta = new F1 − baseline F1. */
     public void baselineRead(Exchange exchange) {
         RetrainState state = state(exchange);
-        state.baselineMetrics = ModelMetrics.from(response(exchange), "baseline version "
+        state.baselineMetrics = ModelMetrics.from(OutboundCalls.response(exchange), "baseline version "
                 + state.payload.baselineVersionId());
         state.accuracyDelta = BigDecimal.valueOf(state.metrics.f1Score())
                 .subtract(BigDecimal.valueOf(state.baselineMetrics.f1Score())).doubleValue();
@@ -248,7 +246,7 @@ public final class NlpRetrain implements Operation {
         if (!state.verdict.passed()) {
             details.put("failed_criteria", state.verdict.failures());
         }
-        audit.record(run(exchange), state.verdict.passed() ? "VALIDATION_PASSED" : "VALIDATION_FAILED",
+        audit.record(RunContext.of(exchange), state.verdict.passed() ? "VALIDATION_PASSED" : "VALIDATION_FAILED",
                 state.verdict.passed() ? "SUCCESS" : "FAILURE", state.resource(), details);
     }
 
@@ -274,7 +272,7 @@ public final class NlpRetrain implements Operation {
         details.put("initiated_by", AuditLog.ACTOR);
         details.put("target_version_id", state.payload.rollbackTriggerVersionId());
         details.put("failed_criteria", state.verdict.failures());
-        audit.record(run(exchange), "ROLLBACK_TRIGGERED", "SUCCESS", state.resource(), details);
+        audit.record(RunContext.of(exchange), "ROLLBACK_TRIGGERED", "SUCCESS", state.resource(), details);
     }
 
     /** A rollback that fails is named in the result's message; the gate failure stays the run's error. */
@@ -297,7 +295,7 @@ public final class NlpRetrain implements Operation {
     /** Step: the output; then the run fails with what stopped it, or GATE_FAILED, or succeeds. */
     public void complete(Exchange exchange) {
         RetrainState state = state(exchange);
-        ObjectNode out = run(exchange).output();
+        ObjectNode out = RunContext.of(exchange).output();
         out.put("jobId", state.jobId);
         out.put("modelVersionId", state.modelVersionId);
         out.put("jobStatus", state.jobStatus);

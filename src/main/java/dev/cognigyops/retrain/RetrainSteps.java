@@ -3,14 +3,12 @@ package dev.cognigyops.retrain;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
 
 import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
 
 /** What nlp-retrain's steps read from and put on the exchange, and the fields every seed 004 event carries. */
@@ -21,14 +19,6 @@ final class RetrainSteps {
 
     static void call(Exchange exchange, OutboundCall call) {
         exchange.setProperty(OutboundCalls.CALL, call);
-    }
-
-    static JsonNode response(Exchange exchange) {
-        return exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
-    }
-
-    static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
     }
 
     static RetrainState state(Exchange exchange) {

@@ -16,6 +16,11 @@ public final class RunContext {
 
     public static final String PROPERTY = "run";
 
+    /** The run an exchange belongs to (set by the dispatch before the operation's route). */
+    public static RunContext of(org.apache.camel.Exchange exchange) {
+        return exchange.getProperty(PROPERTY, RunContext.class);
+    }
+
     /** What the dispatcher does with the request. */
     public enum Admission { ACCEPTED, REJECTED, DUPLICATE }
 

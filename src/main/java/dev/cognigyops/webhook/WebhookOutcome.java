@@ -26,7 +26,7 @@ public final class WebhookOutcome {
     }
 
     public void delivered(Exchange exchange) {
-        ObjectNode webhook = run(exchange).output().putObject("webhook");
+        ObjectNode webhook = RunContext.of(exchange).output().putObject("webhook");
         webhook.put("delivered", true);
         webhook.put("attempts", OutboundCalls.attempts(exchange));
     }
@@ -35,16 +35,13 @@ public final class WebhookOutcome {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = OutboundCalls.attempts(exchange);
         String message = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), attempts).message();
-        ObjectNode webhook = run(exchange).output().putObject("webhook");
+        ObjectNode webhook = RunContext.of(exchange).output().putObject("webhook");
         webhook.put("delivered", false);
         webhook.put("attempts", attempts);
         webhook.put("error", message);
         OutboundCall call = exchange.getProperty(OutboundCalls.CALL, OutboundCall.class);
-        audit.record(run(exchange), "WEBHOOK_FAILED", "FAILURE", call == null ? null : call.resource(),
+        audit.record(RunContext.of(exchange), "WEBHOOK_FAILED", "FAILURE", call == null ? null : call.resource(),
                 Map.of("error", message, "attempts", attempts));
     }
 
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
 }
