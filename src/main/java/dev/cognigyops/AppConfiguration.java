@@ -118,7 +118,8 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("auditLog", audit);
         registry.bind("webhookOutcome", new dev.cognigyops.webhook.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
-        registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock));
+        registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
+                Long.parseLong(settings.require("cognigy.requests.max-bytes"))));
         registry.bind("inbox", new Inbox());
         registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests));
         registry.bind("outboundCalls", calls);

@@ -1,7 +1,5 @@
 package dev.cognigyops;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -44,24 +42,30 @@ public final class CognigyOps {
         main.run(args);
     }
 
-    /** Runs one request file with no trigger listening, prints the result, returns the exit code. */
+    /**
+     * Runs one request file with no trigger listening, prints the result, returns the exit code. The
+     * result is printed and the exit code follows its status even when the result file cannot be
+     * written; standard error then says why.
+     */
     static int runOnce(Path file) throws Exception {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            System.err.println("cannot read " + file + ": " + e.getMessage());
+        String unreadable = unreadable(file);
+        if (unreadable != null) {
+            System.err.println("cannot read " + file + ": " + unreadable);
             return RunStatus.REJECTED.exitCode();
         }
         Main main = new Main(CognigyOps.class);
         main.addOverrideProperty(Switches.TRIGGERS, "false");
         main.start();
         try {
+            long maxBytes = Long.parseLong(main.getCamelContext().resolvePropertyPlaceholders("{{cognigy.requests.max-bytes}}"));
             ProducerTemplate template = main.getCamelTemplate();
             Exchange exchange = new DefaultExchange(main.getCamelContext());
             exchange.setProperty(RunDispatch.TRIGGER, Trigger.CLI.label());
             exchange.setProperty(RunDispatch.SOURCE, file.toString());
-            exchange.getMessage().setBody(text);
+            long size = Files.size(file);
+            exchange.setProperty(RunDispatch.DECLARED_SIZE, size);
+            // a request over the limit is REJECTED by its size: it is not read
+            exchange.getMessage().setBody(size > maxBytes ? null : Files.readAllBytes(file));
             Exchange done = template.send("direct:run-request", exchange);
             if (done.getException() != null) {
                 System.err.println("cognigy-ops could not run " + file + ": " + done.getException().getMessage());
@@ -72,11 +76,30 @@ public final class CognigyOps {
                 System.err.println("request in " + file + " has already run; no result is stored for it");
                 return RunStatus.REJECTED.exitCode();
             }
+            String notWritten = done.getProperty(RunDispatch.RESULT_NOT_WRITTEN, String.class);
+            if (notWritten != null) {
+                System.err.println("cognigy-ops: " + notWritten.replace("; it is kept and written again every "
+                        + "cognigy.results.retry-ms until the folder takes it", "") + "; the result is printed below only");
+            }
             System.out.println(Json.writePretty(Json.parse(result)));
             JsonNode status = Json.parse(result).get("status");
             return RunStatus.valueOf(status.asText()).exitCode();
         } finally {
             main.stop();
         }
+    }
+
+    /** Why the file cannot be read as a request, or null when it can. */
+    static String unreadable(Path file) {
+        if (!Files.exists(file)) {
+            return "no such file";
+        }
+        if (Files.isDirectory(file)) {
+            return "it is a folder, not a file";
+        }
+        if (!Files.isReadable(file)) {
+            return "permission denied";
+        }
+        return null;
     }
 }

@@ -59,10 +59,18 @@ class CommandLineTest {
     }
 
     Outcome runCli(String request) throws Exception {
+        return runCli(request.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    Outcome runCli(byte[] request, Map<String, String> extraEnv) throws Exception {
         Path file = dir.resolve("request.json");
-        Files.writeString(file, request);
+        Files.write(file, request);
+        return runCliOn(file.toString(), extraEnv);
+    }
+
+    Outcome runCliOn(String file, Map<String, String> extraEnv) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CognigyOps.class.getName(), "run", file.toString()));
+                "-cp", System.getProperty("java.class.path"), CognigyOps.class.getName(), "run", file));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         Map<String, String> env = pb.environment();
         env.put("COGNIGY_BASE_URL", cognigy.baseUrl());
@@ -74,6 +82,7 @@ class CommandLineTest {
         env.put("COGNIGY_POLL_FIRST_DELAY_MS", "50");
         env.put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
+        env.putAll(extraEnv);
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
         Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -110,6 +119,40 @@ class CommandLineTest {
         Outcome failed = runCli("{\"operation\":\"nlu-export\",\"payload\":{\"modelId\":\"unknown-model\",\"modelVersion\":\"9\"}}");
         assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
         assertThat(Json.parse(failed.stdout()).path("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void deepNestingAndOtherEncodingsAreRejectedNotFailed() throws Exception {
+        Outcome deep = runCli("{\"operation\":\"nlu-export\",\"payload\":" + "[".repeat(1001) + "]".repeat(1001) + "}");
+        assertThat(deep.exitCode()).as(deep.stderr()).isEqualTo(2);
+        assertThat(Json.parse(deep.stdout()).path("error").path("message").asText()).isEqualTo("request: is nested deeper than 100 levels");
+
+        Outcome latin1 = runCli("{\"operation\":\"nlu-export\",\"payload\":{\"modelId\":\"caf\u00e9\"}}"
+                .getBytes(StandardCharsets.ISO_8859_1), Map.of());
+        assertThat(latin1.exitCode()).as(latin1.stderr()).isEqualTo(2);
+        assertThat(Json.parse(latin1.stdout()).path("error").path("message").asText()).startsWith("request: is not UTF-8: byte 0xE9 at offset 51");
+    }
+
+    @Test
+    void aMissingFileIsNamedWithItsCause() throws Exception {
+        Outcome missing = runCliOn(dir.resolve("no-such-request.json").toString(), Map.of());
+
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.stdout()).isEmpty();
+        assertThat(missing.stderr()).contains("cannot read " + dir.resolve("no-such-request.json") + ": no such file");
+    }
+
+    @Test
+    void aResultThatCannotBeWrittenIsStillPrintedAndTheExitCodeFollowsTheRun() throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "a file where the results folder's parent should be");
+
+        Outcome outcome = runCli(ExportStubs.request(null, "").getBytes(StandardCharsets.UTF_8),
+                Map.of("COGNIGY_RESULTS_DIR", blocked.resolve("results").toString()));
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        assertThat(Json.parse(outcome.stdout()).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(outcome.stderr()).contains("could not be written to " + blocked.resolve("results")).contains("not a directory");
     }
 
     static String read(Path p) throws IOException {

@@ -45,16 +45,37 @@ public final class Inbox {
         return parent == null ? null : parent.getFileName().toString();
     }
 
-    /** Step for a rejected request: the file will move to .failed, and this is its error file's content. */
-    public String rejected(Exchange exchange) {
+    /** Predicate: the file goes to .failed with an error file — it was rejected, or its result has no file. */
+    public boolean needsErrorFile(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        return run != null && (run.isRejected() || exchange.getProperty(RunDispatch.RESULT_NOT_WRITTEN) != null);
+    }
+
+    /**
+     * Step for a file that goes to .failed: this is its error file's content. A rejected request's
+     * names every violation; a run whose result could not be written says why, and carries the result.
+     */
+    public String errorFile(Exchange exchange) throws java.io.IOException {
         exchange.setProperty(DESTINATION, FAILED);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         ObjectNode error = Json.object();
         error.put("runId", run.runId());
         error.put("file", exchange.getProperty(RunDispatch.SOURCE, String.class));
-        error.put("code", ErrorCode.INVALID_REQUEST.name());
-        error.put("message", run.errorMessage());
-        error.set("violations", Json.MAPPER.valueToTree(run.violations()));
+        String notWritten = exchange.getProperty(RunDispatch.RESULT_NOT_WRITTEN, String.class);
+        if (run.isRejected()) {
+            error.put("code", ErrorCode.INVALID_REQUEST.name());
+            error.put("message", run.errorMessage());
+            error.set("violations", Json.MAPPER.valueToTree(run.violations()));
+            if (notWritten != null) {
+                error.put("resultNotWritten", notWritten);
+            }
+        } else {
+            error.put("code", ErrorCode.STORAGE_ERROR.name());
+            error.put("message", notWritten);
+        }
+        if (notWritten != null) {
+            error.set("result", Json.parse(exchange.getMessage().getBody(String.class)));
+        }
         return Json.writePretty(error);
     }
 }

@@ -1,7 +1,6 @@
 package dev.cognigyops.runs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.apache.camel.Exchange;
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.support.IoProblems;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 
@@ -33,15 +33,22 @@ public final class RunDispatch {
     public static final String TRIGGER = "runTrigger";
     public static final String SOURCE = "runSource";
     public static final String OPERATION_HINT = "runOperationHint";
+    /** Optional: the request's size in bytes as its trigger knows it before reading it (a file's length). */
+    public static final String DECLARED_SIZE = "runRequestSize";
+    /** Set by {@link #finish} when the result file could not be written: what went wrong. */
+    public static final String RESULT_NOT_WRITTEN = "runResultNotWritten";
 
     private final RunRequests requests;
     private final RunLedger ledger;
     private final AuditLog audit;
     private final Path resultsDir;
     private final Clock clock;
+    private final long maxRequestBytes;
     private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunDispatch.class);
 
-    public RunDispatch(RunRequests requests, RunLedger ledger, AuditLog audit, Path resultsDir, Clock clock) {
+    public RunDispatch(RunRequests requests, RunLedger ledger, AuditLog audit, Path resultsDir, Clock clock,
+                       long maxRequestBytes) {
+        this.maxRequestBytes = maxRequestBytes;
         this.requests = requests;
         this.ledger = ledger;
         this.audit = audit;
@@ -49,9 +56,12 @@ public final class RunDispatch {
         this.clock = clock;
     }
 
-    /** Step: parse and check the request; the run is ACCEPTED, REJECTED or a DUPLICATE. */
+    /**
+     * Step: parse and check the request; the run is ACCEPTED, REJECTED or a DUPLICATE. The body is the
+     * request's bytes (or text); it is not read at all when its declared size is over the limit.
+     */
     public void open(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
+        RequestText text = requestText(exchange);
         Trigger trigger = Trigger.of(exchange.getProperty(TRIGGER, "file", String.class));
         String source = exchange.getProperty(SOURCE, String.class);
         String hint = exchange.getProperty(OPERATION_HINT, String.class);
@@ -85,6 +95,18 @@ public final class RunDispatch {
         }
     }
 
+    private RequestText requestText(Exchange exchange) {
+        Long declared = exchange.getProperty(DECLARED_SIZE, Long.class);
+        if (declared != null && declared > maxRequestBytes) {
+            return RequestText.tooLarge(declared, maxRequestBytes);
+        }
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof String text) {
+            return RequestText.decode(text.getBytes(StandardCharsets.UTF_8), maxRequestBytes);
+        }
+        return RequestText.decode(exchange.getMessage().getBody(byte[].class), maxRequestBytes);
+    }
+
     /** Step, in the catch block: the run ends FAILED (or CANCELLED) with a code and a message. */
     public void failed(Exchange exchange) {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
@@ -103,12 +125,25 @@ public final class RunDispatch {
         String json = Secrets.redact(Json.write(result(run)));
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(json);
+        Path file = resultsDir.resolve(run.runId() + ".json");
+        String notWritten = null;
         try {
-            writeAtomically(resultsDir.resolve(run.runId() + ".json"), json);
+            writeAtomically(file, json);
+        } catch (IOException e) {
+            // the work is done: the result is kept, answered to duplicates, and written when it can be
+            notWritten = "the result of run " + run.runId() + " (" + run.status() + ") could not be written to " + file
+                    + ": " + IoProblems.describe(e) + "; it is kept and written again every "
+                    + "cognigy.results.retry-ms until the folder takes it";
+            ledger.keepUnwritten(run.runId(), file, json);
+            exchange.setProperty(RESULT_NOT_WRITTEN, notWritten);
+            log.error(notWritten);
         } finally {
             ledger.release(run.runId());
         }
         Map<String, Object> details = new LinkedHashMap<>();
+        if (notWritten != null) {
+            details.put("resultNotWritten", notWritten);
+        }
         details.put("durationMs", Duration.between(run.startedAt(), run.finishedAt()).toMillis());
         if (run.errorCode() != null) {
             details.put("errorCode", run.errorCode().name());
@@ -151,14 +186,38 @@ public final class RunDispatch {
         return "run:" + (run.operation() == null ? "unknown" : run.operation()) + ":" + run.runId();
     }
 
-    static void writeAtomically(Path file, String content) {
+    /**
+     * Step of a timer route: writes the results that could not be written when their runs finished.
+     * Each is written once its folder takes it; each still waiting is said again at most once a minute.
+     */
+    public void writeUnwrittenResults() {
+        for (RunLedger.Unwritten waiting : ledger.unwritten()) {
+            try {
+                writeAtomically(waiting.file(), waiting.json());
+                ledger.written(waiting.runId());
+                log.info("the result of run {} is now written to {}", waiting.runId(), waiting.file());
+            } catch (IOException e) {
+                if (ledger.shouldRemind(waiting.runId(), clock.instant())) {
+                    log.error("the result of run {} still cannot be written to {}: {}", waiting.runId(), waiting.file(),
+                            IoProblems.describe(e));
+                }
+            }
+        }
+    }
+
+    static void writeAtomically(Path file, String content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the folder refuses even that; the temporary name is never read as a result
+            }
+            throw e;
         }
     }
 }

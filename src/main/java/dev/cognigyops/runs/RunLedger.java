@@ -20,6 +20,12 @@ public final class RunLedger {
 
     private final Path resultsDir;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Results whose file could not be written yet, by run id: still the record that the run ran. */
+    private final java.util.Map<String, Unwritten> unwritten = new ConcurrentHashMap<>();
+
+    /** A finished run's result that waits for its file. */
+    public record Unwritten(String runId, Path file, String json, java.time.Instant lastReminder) {
+    }
 
     public RunLedger(Path resultsDir) {
         this.resultsDir = resultsDir;
@@ -45,8 +51,39 @@ public final class RunLedger {
         return inFlight.contains(runId);
     }
 
+    /** Keeps a result that could not be written; {@link #storedResult} answers with it meanwhile. */
+    public void keepUnwritten(String runId, Path file, String json) {
+        unwritten.put(runId, new Unwritten(runId, file, json, java.time.Instant.EPOCH));
+    }
+
+    public java.util.List<Unwritten> unwritten() {
+        return java.util.List.copyOf(unwritten.values());
+    }
+
+    public void written(String runId) {
+        unwritten.remove(runId);
+    }
+
+    /** True at most once a minute per waiting result: when to say again that it still waits. */
+    public boolean shouldRemind(String runId, java.time.Instant now) {
+        Unwritten waiting = unwritten.get(runId);
+        if (waiting == null || now.isBefore(waiting.lastReminder().plusSeconds(60))) {
+            return false;
+        }
+        unwritten.put(runId, new Unwritten(runId, waiting.file(), waiting.json(), now));
+        return true;
+    }
+
     /** The stored result of a run id, or null. */
     public JsonNode storedResult(String runId) {
+        Unwritten waiting = unwritten.get(runId);
+        if (waiting != null) {
+            try {
+                return Json.parse(waiting.json());
+            } catch (IOException e) {
+                return null;
+            }
+        }
         Path file = resultFile(runId);
         if (!Files.isRegularFile(file)) {
             return null;

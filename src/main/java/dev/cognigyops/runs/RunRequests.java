@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -47,8 +46,16 @@ public final class RunRequests {
      * @param operationHint for a bare payload dropped in a folder named after an operation; else null
      */
     public RunContext open(String text, Trigger trigger, String source, String operationHint) {
+        return open(new RequestText(text, null), trigger, source, operationHint);
+    }
+
+    /**
+     * @param request the request's text, or why its bytes are no request's text (too large, not UTF-8):
+     *                such a request is REJECTED like any other, with a run of its own
+     */
+    public RunContext open(RequestText request, Trigger trigger, String source, String operationHint) {
         var violations = new Violations();
-        JsonNode envelope = parseEnvelope(text, operationHint, violations);
+        JsonNode envelope = request.isRefused() ? refused(request, violations) : parseEnvelope(request.text(), operationHint, violations);
 
         String requestId = null;
         String operation = null;
@@ -78,8 +85,13 @@ public final class RunRequests {
 
     /** Every violation of the request, without opening a run: for triggers that screen before handing off. */
     public java.util.List<String> check(String text, String operationHint) {
+        return check(new RequestText(text, null), operationHint);
+    }
+
+    /** {@link #check(String, String)} for a request as it arrived in bytes. */
+    public java.util.List<String> check(RequestText request, String operationHint) {
         var violations = new Violations();
-        JsonNode envelope = parseEnvelope(text, operationHint, violations);
+        JsonNode envelope = request.isRefused() ? refused(request, violations) : parseEnvelope(request.text(), operationHint, violations);
         if (envelope != null) {
             requestId(envelope, violations);
             String operation = operationName(envelope, violations);
@@ -99,10 +111,9 @@ public final class RunRequests {
         }
         JsonNode parsed;
         try {
-            parsed = Json.parse(text);
-        } catch (JsonProcessingException e) {
-            violations.add("request", "is not valid JSON (" + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            parsed = RequestJson.parse(text);
+        } catch (RequestJson.Unreadable e) {
+            violations.add(e.path(), e.problem());
             return null;
         }
         if (parsed == null || !parsed.isObject()) {
@@ -117,6 +128,11 @@ public final class RunRequests {
         envelope.put("operation", operationHint);
         envelope.set("payload", parsed);
         return envelope;
+    }
+
+    private static JsonNode refused(RequestText request, Violations violations) {
+        violations.add("request", request.problem());
+        return null;
     }
 
     private String requestId(JsonNode envelope, Violations violations) {
