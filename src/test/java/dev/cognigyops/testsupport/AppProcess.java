@@ -1,0 +1,165 @@
+package dev.cognigyops.testsupport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built jar ({@code target/cognigy-ops.jar}) run as a user runs it: its own JVM with the flags
+ * given, configured only by environment variables, in a working folder of the test's, standard output
+ * and error kept in files there. For integration tests ({@code *IT}, run by Failsafe after the jar is
+ * packaged).
+ *
+ * <p>{@link #asUnprivilegedUser()} runs it as {@code nobody} when the tests run as root, for checks
+ * that root would pass regardless (a folder's mode): the jar is copied into the working folder and
+ * the folder is handed to that user.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    public static final String DOCKERFILE_FLAGS = "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=32m "
+            + "-Xss512k -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError";
+    private static final int NOBODY = 65534;
+
+    private final Path workDir;
+    private final List<String> flags = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private boolean unprivileged;
+    private Process process;
+
+    private AppProcess(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    public static AppProcess in(Path workDir) {
+        return new AppProcess(workDir);
+    }
+
+    public static Path jar() {
+        Path jar = Path.of("target", "cognigy-ops.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: integration tests run after `mvn package`");
+        }
+        return jar;
+    }
+
+    public AppProcess flags(String spaceSeparated) {
+        flags.addAll(List.of(spaceSeparated.trim().split("\\s+")));
+        return this;
+    }
+
+    public AppProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    public AppProcess env(Map<String, String> values) {
+        env.putAll(values);
+        return this;
+    }
+
+    /** Runs it as {@code nobody} when this JVM is root (does nothing otherwise). */
+    public AppProcess asUnprivilegedUser() {
+        unprivileged = true;
+        return this;
+    }
+
+    public static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    public AppProcess start(String... args) throws IOException {
+        Files.createDirectories(workDir);
+        Path jar = jar();
+        List<String> command = new ArrayList<>();
+        boolean drop = unprivileged && isRoot();
+        if (drop) {
+            Path copy = workDir.resolve("cognigy-ops.jar");
+            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+            jar = copy;
+            handToNobody(workDir);
+            command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(flags);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(workDir.resolve("stdout.txt").toFile())
+                .redirectError(workDir.resolve("stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("COGNIGY_") || k.equals("JAVA_TOOL_OPTIONS")
+                || k.equals("JDK_JAVA_OPTIONS") || k.equals("_JAVA_OPTIONS"));
+        pb.environment().putAll(env);
+        process = pb.start();
+        return this;
+    }
+
+    /** Waits for the process to end; its exit code. */
+    public int waitFor(Duration atMost) throws InterruptedException {
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the app did not end within " + atMost + "; stderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public String stdout() {
+        return read(workDir.resolve("stdout.txt"));
+    }
+
+    public String stderr() {
+        return read(workDir.resolve("stderr.txt"));
+    }
+
+    /** SIGTERM, then at most 30 s for a graceful stop before SIGKILL. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void handToNobody(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                Files.setAttribute(p, "unix:uid", NOBODY);
+                Files.setAttribute(p, "unix:gid", NOBODY);
+            }
+        }
+        // the folders above it must let the user through
+        for (Path p = dir.toAbsolutePath(); p != null && !p.equals(p.getRoot()); p = p.getParent()) {
+            var perms = Files.getPosixFilePermissions(p);
+            perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
