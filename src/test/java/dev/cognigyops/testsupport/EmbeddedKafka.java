@@ -81,6 +81,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats and starts a fresh single-node KRaft cluster and waits until its broker is ready. */
     public static EmbeddedKafka start() {
+        return start(Map.of());
+    }
+
+    /**
+     * {@link #start()} with broker settings of the test's own on top of the defaults below, e.g.
+     * {@code auto.create.topics.enable=false}.
+     */
+    public static EmbeddedKafka start(Map<String, String> brokerConfig) {
         long t0 = System.nanoTime();
         KafkaClusterTestKit cluster = null;
         try {
@@ -90,7 +98,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumControllerNodes(1)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
-            cluster = new KafkaClusterTestKit.Builder(nodes)
+            var builder = new KafkaClusterTestKit.Builder(nodes)
                     .setConfigProp("num.partitions", "1")
                     .setConfigProp("default.replication.factor", "1")
                     .setConfigProp("min.insync.replicas", "1")
@@ -104,8 +112,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     // smaller than the 100 MB default: fewer preallocated bytes per partition
                     .setConfigProp("log.segment.bytes", String.valueOf(16 * 1024 * 1024))
                     .setConfigProp("controlled.shutdown.enable", "false")
-                    .setConfigProp("server.max.startup.time.ms", "60000")
-                    .build();
+                    .setConfigProp("server.max.startup.time.ms", "60000");
+            brokerConfig.forEach(builder::setConfigProp);
+            cluster = builder.build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();

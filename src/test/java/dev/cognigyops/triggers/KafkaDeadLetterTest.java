@@ -53,7 +53,8 @@ class KafkaDeadLetterTest extends AppTestSupport {
 
     static synchronized EmbeddedKafka kafka() {
         if (kafka == null) {
-            kafka = EmbeddedKafka.start();
+            // every topic is created by the tests, so a deleted one stays away
+            kafka = EmbeddedKafka.start(Map.of("auto.create.topics.enable", "false"));
             kafka.createTopics(RESULTS, AUDIT);
         }
         return kafka;
@@ -186,6 +187,21 @@ class KafkaDeadLetterTest extends AppTestSupport {
         assertThat(trigger.deadLettersFailed()).as("counted once").isEqualTo(1);
     }
 
+    @Test
+    void aMissingDeadLetterTopicHoldsThePartitionNoLongerThanMaxBlockMs() throws Exception {
+        // the producer waits for the topic's metadata: Kafka's default is a minute, ours 2 s
+        kafka().admin().deleteTopics(List.of(deadLetters)).all().get(10, TimeUnit.SECONDS);
+        long offset = kafka().sendBytes(requests, bytes("k-bad"), bytes("not json"), Map.of()).offset();
+        kafka().send(requests, "k-1", ExportStubs.request("behind-missing", ""));
+
+        // measured: committed 3.8 s after it was sent (the send gave up after 2 s); unbounded, after 60 s
+        await().atMost(Duration.ofSeconds(20)).until(() -> committedOffset() >= offset + 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(workDir.resolve("results/behind-missing.json")));
+        KafkaRequests trigger = context.getRegistry().lookupByNameAndType("kafkaRequests", KafkaRequests.class);
+        assertThat(trigger.deadLettersFailed()).isEqualTo(1);
+        assertThat(onlyRunStartedFor(offset).path("outcome").asText()).isEqualTo("REJECTED");
+    }
+
     /** The one RUN_STARTED audit event of the record at this offset (a record read again would have two). */
     JsonNode onlyRunStartedFor(long offset) throws Exception {
         String source = "kafka:" + requests + "/0/" + offset;
@@ -221,11 +237,16 @@ class KafkaDeadLetterTest extends AppTestSupport {
 
     /** Sets the topic's max.message.bytes to 1 and waits until the broker applies it. */
     static void refuseEveryRecordOn(String topic) throws Exception {
+        setTopicConfig(topic, "max.message.bytes", "1");
+    }
+
+    /** Sets one topic-level setting and waits until the broker applies it. */
+    static void setTopicConfig(String topic, String name, String value) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         kafka().admin().incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-                new ConfigEntry("max.message.bytes", "1"), AlterConfigOp.OpType.SET)))).all().get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(kafka().admin().describeConfigs(List.of(resource))
-                .all().get(5, TimeUnit.SECONDS).get(resource).get("max.message.bytes").value()));
+                new ConfigEntry(name, value), AlterConfigOp.OpType.SET)))).all().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> value.equals(kafka().admin().describeConfigs(List.of(resource))
+                .all().get(5, TimeUnit.SECONDS).get(resource).get(name).value()));
     }
 
     /** Random bytes that are not UTF-8 (checked). */
