@@ -121,7 +121,8 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
                 Long.parseLong(settings.require("cognigy.requests.max-bytes"))));
         registry.bind("inbox", new Inbox());
-        registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests));
+        registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests,
+                Long.parseLong(settings.get("cognigy.requests.max-bytes", "1048576"))));
         registry.bind("outboundCalls", calls);
         registry.bind("planRetry", (Processor) calls::planRetry);
         registry.bind("reauthorize", (Processor) calls::authorize);

@@ -24,8 +24,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -62,6 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
     private KafkaProducer<String, String> producer;
+    private KafkaProducer<byte[], byte[]> bytesProducer;
     private volatile boolean closed;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
@@ -76,6 +81,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats and starts a fresh single-node KRaft cluster and waits until its broker is ready. */
     public static EmbeddedKafka start() {
+        return start(Map.of());
+    }
+
+    /**
+     * {@link #start()} with broker settings of the test's own on top of the defaults below, e.g.
+     * {@code auto.create.topics.enable=false}.
+     */
+    public static EmbeddedKafka start(Map<String, String> brokerConfig) {
         long t0 = System.nanoTime();
         KafkaClusterTestKit cluster = null;
         try {
@@ -85,7 +98,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumControllerNodes(1)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
-            cluster = new KafkaClusterTestKit.Builder(nodes)
+            var builder = new KafkaClusterTestKit.Builder(nodes)
                     .setConfigProp("num.partitions", "1")
                     .setConfigProp("default.replication.factor", "1")
                     .setConfigProp("min.insync.replicas", "1")
@@ -99,8 +112,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     // smaller than the 100 MB default: fewer preallocated bytes per partition
                     .setConfigProp("log.segment.bytes", String.valueOf(16 * 1024 * 1024))
                     .setConfigProp("controlled.shutdown.enable", "false")
-                    .setConfigProp("server.max.startup.time.ms", "60000")
-                    .build();
+                    .setConfigProp("server.max.startup.time.ms", "60000");
+            brokerConfig.forEach(builder::setConfigProp);
+            cluster = builder.build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
@@ -132,7 +146,19 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates each topic (1 partition, replication factor 1) unless it exists, and waits until all are usable. */
     public void createTopics(String... names) {
-        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) 1)).toList();
+        create(Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) 1)).toList());
+    }
+
+    /**
+     * Creates one topic (1 partition, replication factor 1) with topic-level settings, e.g.
+     * {@code max.message.bytes}, unless it exists, and waits until it is usable.
+     */
+    public void createTopic(String name, Map<String, String> config) {
+        create(List.of(new NewTopic(name, 1, (short) 1).configs(config)));
+    }
+
+    private void create(List<NewTopic> topics) {
+        String[] names = topics.stream().map(NewTopic::name).toArray(String[]::new);
         try {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
@@ -191,22 +217,52 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Synchronously produces one record of raw bytes (key may be null), with the given headers
+     * (values encoded as UTF-8); returns where it was written. The producer takes records up to
+     * 8 MiB, so a test can send what a cluster configured for large messages would accept (the
+     * topic's {@code max.message.bytes} still applies).
+     */
+    public RecordMetadata sendBytes(String topic, byte[] key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> record.headers().add(
+                new RecordHeader(k, v == null ? null : v.getBytes(StandardCharsets.UTF_8))));
+        try {
+            return bytesProducer().send(record).get(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not send to " + topic, e);
+        }
+    }
+
+    /** {@link #readAll}, with keys and values as the raw bytes on the topic. */
+    public List<ConsumerRecord<byte[], byte[]>> readAllBytes(String topic, int atLeast, Duration timeout) {
+        return read(topic, atLeast, timeout, ByteArrayDeserializer.class);
+    }
+
+    /**
      * Reads {@code topic} from the beginning with a brand-new consumer group (read_committed) until at
      * least {@code atLeast} records have arrived or {@code timeout} has passed, and returns what it
      * got (possibly fewer than asked for, possibly more). Never throws on timeout.
      */
     public List<ConsumerRecord<String, String>> readAll(String topic, int atLeast, Duration timeout) {
+        return read(topic, atLeast, timeout, StringDeserializer.class);
+    }
+
+    private <T> List<ConsumerRecord<T, T>> read(String topic, int atLeast, Duration timeout,
+                                                Class<? extends Deserializer<T>> deserializer) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "embedded-kafka-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer.getName());
+        List<ConsumerRecord<T, T>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic));
             while (out.size() < atLeast) {
                 long left = deadline - System.nanoTime();
@@ -245,6 +301,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         return producer;
     }
 
+    private synchronized KafkaProducer<byte[], byte[]> bytesProducer() {
+        if (bytesProducer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            bytesProducer = new KafkaProducer<>(props);
+        }
+        return bytesProducer;
+    }
+
     /** Stops clients and the node, and deletes its data directories. Idempotent. */
     @Override
     public void close() {
@@ -256,6 +326,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         synchronized (this) {
             if (producer != null) {
                 producer.close(Duration.ofSeconds(2));
+            }
+            if (bytesProducer != null) {
+                bytesProducer.close(Duration.ofSeconds(2));
             }
         }
         admin.close(Duration.ofSeconds(2));
