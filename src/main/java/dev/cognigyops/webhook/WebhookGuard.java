@@ -90,7 +90,7 @@ public final class WebhookGuard {
     /** Step of {@code direct:notify-webhook}: mark the call so that each of its attempts is checked. */
     public void guard(Exchange exchange) {
         OutboundCall call = exchange.getProperty(OutboundCalls.CALL, OutboundCall.class);
-        if (call != null && call.isAbsolute() && needsAddressCheck(call.target())) {
+        if (call != null && needsAddressCheck(call.target())) {
             exchange.setProperty(GUARDED, call.target());
         } else {
             exchange.removeProperty(GUARDED);

@@ -121,7 +121,8 @@ public final class WebhookTargets {
             return Verdict.refused(url == null ? NOT_A_URL : "must be at most " + MAX_URL_LENGTH + " characters");
         }
         Target target = parse(url);
-        if (target == null) {
+        // the call route takes only a lower-case scheme for an absolute URL (OutboundCall.isAbsolute)
+        if (target == null || !url.startsWith(target.scheme() + "://")) {
             return Verdict.refused(NOT_A_URL);
         }
         if (userInfo(url)) {

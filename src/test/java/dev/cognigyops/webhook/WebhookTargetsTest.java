@@ -23,7 +23,8 @@ class WebhookTargetsTest {
         return Stream.of(
                 arguments("https://hooks.example.com/cognigy?key=abc", null),
                 arguments("https://hooks.example.com:8443/x", null),
-                arguments("HTTPS://Hooks.Example.COM./x", null),
+                arguments("https://Hooks.Example.COM./x", null),
+                arguments("HTTPS://hooks.example.com/x", "must be an absolute http(s) URL"),
                 arguments("https://intranet/hook", null), // a name is judged by its addresses when called
                 arguments("https://8.8.8.8/hook", null),
                 arguments("https://[2606:4700:4700::1111]/hook", null),
@@ -132,6 +133,7 @@ class WebhookTargetsTest {
                 arguments("http://127.0.0.1:8089/admin?cmd=shutdown", true),
                 arguments("http://127.0.0.1:8089", true),
                 arguments("http://127.0.0.1:8090/", false),
+                arguments("HTTP://127.0.0.1:8089/x", false), // the call route takes only a lower-case scheme
                 arguments("http://localhost:8089/", false),
                 arguments("http://127.0.0.1/", false),
                 arguments("https://127.0.0.1:8089/", false),
