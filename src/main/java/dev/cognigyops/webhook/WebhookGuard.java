@@ -19,8 +19,9 @@ import dev.cognigyops.runs.RunFailure;
  * public. The operator's own default target ({@code cognigy.webhook.url}) and prefixes the operator
  * listed are trusted and not resolved here.
  * <p>
- * The check and the HTTP client resolve through the same JVM address cache, so the client connects to
- * the addresses that were checked. A host that does not resolve is left to the call, which fails as
+ * The check and the HTTP client both resolve through the JVM's address cache (30 s by default), so
+ * the client connects to the addresses just checked; only a cache entry expiring in the instant
+ * between the two could differ. A host that does not resolve is left to the call, which fails as
  * unreachable (and is retried like any unreachable webhook).
  */
 public final class WebhookGuard {
