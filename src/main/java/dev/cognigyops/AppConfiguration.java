@@ -79,10 +79,16 @@ public class AppConfiguration implements CamelConfiguration {
         List<Operation> operations = new ArrayList<>();
         operations.add(nluExport);
 
+        // a request's webhook may only reach what cognigy.webhook.allowed-urls allows (SPEC §10)
+        var webhookGuard = new dev.cognigyops.webhook.WebhookGuard(dev.cognigyops.webhook.WebhookTargets.from(settings),
+                settings.get("cognigy.webhook.url", null), java.net.InetAddress::getAllByName);
+        registry.bind("webhookGuard", webhookGuard);
+
         // a dependency webhook must itself answer 2xx: a redirect is reported, not followed
         HttpClient webhookChecks = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings, new dev.cognigyops.deploy.WebhookProbe(webhookChecks, clock),
+        var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings,
+                new dev.cognigyops.deploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock),
                 new dev.cognigyops.deploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
                         Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))),
                         Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-margin-ms", "1000"))), clock),

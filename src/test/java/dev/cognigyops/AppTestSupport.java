@@ -122,6 +122,8 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.retry.jitter", "0");
         p.setProperty("cognigy.retry.max-attempts", "4");
         p.setProperty("cognigy.retry.deadline-seconds", "20");
+        // the tests' webhooks live on WireMock (loopback): allowed here explicitly, the default stays strict
+        p.setProperty("cognigy.webhook.allowed-urls", cognigy.baseUrl());
         p.setProperty("cognigy.webhook.retry.first-delay-ms", "50");
         p.setProperty("cognigy.webhook.retry.max-attempts", "3");
         p.setProperty("cognigy.poll.first-delay-ms", "50");

@@ -1,6 +1,5 @@
 package dev.cognigyops.deploy;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,7 @@ import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
+import dev.cognigyops.webhook.WebhookTargets;
 
 /**
  * bot-deploy (seed 001, SPEC §5): check the NLU model, the flow versions and the dependency
@@ -55,6 +55,7 @@ public final class BotDeploy implements Operation {
     static final int MAX_WEBHOOKS = 50;
 
     private final Settings settings;
+    private final WebhookTargets webhookTargets;
     private final WebhookProbe webhooks;
     private final StatusReadLimiter statusReads;
     private final AuditLog audit;
@@ -62,6 +63,7 @@ public final class BotDeploy implements Operation {
 
     public BotDeploy(Settings settings, WebhookProbe webhooks, StatusReadLimiter statusReads, AuditLog audit, Clock clock) {
         this.settings = settings;
+        this.webhookTargets = WebhookTargets.from(settings);
         this.webhooks = webhooks;
         this.statusReads = statusReads;
         this.audit = audit;
@@ -122,8 +124,9 @@ public final class BotDeploy implements Operation {
             }
         }
         checkArray(payload, "webhookUrls", MAX_WEBHOOKS, v, (value, path) -> {
-            if (!isAbsoluteHttpUrl(value)) {
-                v.add(path, "must be an absolute http(s) URL");
+            WebhookTargets.Verdict verdict = webhookTargets.check(value);
+            if (!verdict.allowed()) {
+                v.add(path, verdict.reason());
             }
         });
         Set<String> regions = new LinkedHashSet<>();
@@ -162,16 +165,6 @@ public final class BotDeploy implements Operation {
             } else {
                 check.check(item.asText(), path + "[" + i + "]");
             }
-        }
-    }
-
-    static boolean isAbsoluteHttpUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return uri.getScheme() != null && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
-                    && uri.getHost() != null && !uri.getHost().isBlank();
-        } catch (java.net.URISyntaxException e) {
-            return false;
         }
     }
 

@@ -27,6 +27,7 @@ import dev.cognigyops.storage.ArtifactStore;
 import dev.cognigyops.storage.StoredObject;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
+import dev.cognigyops.webhook.WebhookTargets;
 
 /**
  * nlu-export (seed 000, SPEC §5): check the model version is TRAINED, start the export, poll its
@@ -44,9 +45,9 @@ public final class NluExport implements Operation {
     private static final Pattern KEY = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\p{Cntrl}]+");
     /** S3 keys are at most 1024 bytes; the staging key adds ".uploading-<runId>" to this one. */
     static final int MAX_KEY_BYTES = 900;
-    private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+[^\\s]*");
 
     private final Settings settings;
+    private final WebhookTargets webhookTargets;
     private final ArtifactDownload download;
     private final ArtifactStore store;
     private final AuditLog audit;
@@ -54,6 +55,7 @@ public final class NluExport implements Operation {
 
     public NluExport(Settings settings, ArtifactDownload download, ArtifactStore store, AuditLog audit, Clock clock) {
         this.settings = settings;
+        this.webhookTargets = WebhookTargets.from(settings);
         this.download = download;
         this.store = store;
         this.audit = audit;
@@ -88,7 +90,11 @@ public final class NluExport implements Operation {
             v.add("payload.s3Key", "must be at most " + MAX_KEY_BYTES + " bytes in UTF-8 (S3 allows 1024, and the "
                     + "upload first goes to a staging key with a suffix)");
         }
-        v.optionalText(payload, "webhookUrl", "payload.webhookUrl", URL, "must be an absolute http(s) URL");
+        String webhook = v.optionalText(payload, "webhookUrl", "payload.webhookUrl", null, null);
+        WebhookTargets.Verdict verdict = webhook == null ? null : webhookTargets.check(webhook);
+        if (verdict != null && !verdict.allowed()) {
+            v.add("payload.webhookUrl", verdict.reason());
+        }
     }
 
     /** Step: remember the request, and ask for the model version. */

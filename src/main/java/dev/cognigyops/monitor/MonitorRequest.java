@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.cognigyops.runs.Violations;
+import dev.cognigyops.webhook.WebhookTargets;
 
 /**
  * training-monitor's payload (SPEC §5): {@code {projectId, jobId, webhookUrl?, pollIntervalSeconds = 15,
@@ -23,14 +24,17 @@ public record MonitorRequest(String projectId, String jobId, String webhookUrl, 
     static final long MAX_STAGNATION_SECONDS = 7 * 86_400;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String ID_HINT = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
-    private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+[^\\s]*");
 
-    /** Names every rule the payload breaks. */
-    public static void validate(JsonNode payload, Violations v) {
+    /** Names every rule the payload breaks; {@code webhooks} says where its webhook may point. */
+    public static void validate(JsonNode payload, Violations v, WebhookTargets webhooks) {
         v.rejectUnknownFields(payload, "payload.", FIELDS);
         v.requireText(payload, "projectId", "payload.projectId", ID, ID_HINT);
         v.requireText(payload, "jobId", "payload.jobId", ID, ID_HINT);
-        v.optionalText(payload, "webhookUrl", "payload.webhookUrl", URL, "must be an absolute http(s) URL");
+        String webhook = v.optionalText(payload, "webhookUrl", "payload.webhookUrl", null, null);
+        WebhookTargets.Verdict verdict = webhook == null ? null : webhooks.check(webhook);
+        if (verdict != null && !verdict.allowed()) {
+            v.add("payload.webhookUrl", verdict.reason());
+        }
         wholeNumber(payload, "pollIntervalSeconds", "payload.pollIntervalSeconds", 1, MAX_INTERVAL_SECONDS, v);
         JsonNode policy = payload.get("policy");
         if (policy != null && !policy.isNull()) {

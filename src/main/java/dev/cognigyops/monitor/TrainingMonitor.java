@@ -28,6 +28,7 @@ import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 import dev.cognigyops.support.Settings;
+import dev.cognigyops.webhook.WebhookTargets;
 
 /**
  * training-monitor (seed 002, SPEC §5): watch a training job to a terminal state, checking every
@@ -44,12 +45,14 @@ public final class TrainingMonitor implements Operation {
     static final int MAX_RAW_PAYLOAD_CHARS = 4000;
 
     private final Settings settings;
+    private final WebhookTargets webhookTargets;
     private final AuditLog audit;
     private final Clock clock;
     private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrainingMonitor.class);
 
     public TrainingMonitor(Settings settings, AuditLog audit, Clock clock) {
         this.settings = settings;
+        this.webhookTargets = WebhookTargets.from(settings);
         this.audit = audit;
         this.clock = clock;
     }
@@ -66,7 +69,7 @@ public final class TrainingMonitor implements Operation {
 
     @Override
     public void validate(JsonNode payload, Violations violations) {
-        MonitorRequest.validate(payload, violations);
+        MonitorRequest.validate(payload, violations, webhookTargets);
     }
 
     /** Step: the request with its defaults, and MONITOR_START. */

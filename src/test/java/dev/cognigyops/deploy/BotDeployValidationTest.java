@@ -71,7 +71,7 @@ class BotDeployValidationTest {
         return Stream.of(
                 arguments("minimal", valid()),
                 arguments("target is the primary", with("targetEnvironmentId", "\"blue\"")),
-                arguments("webhooks http and https", with("webhookUrls", "[\"https://hooks.example.com/a?x=1\",\"http://10.0.0.5:8080/b\"]")),
+                arguments("https webhooks on public hosts", with("webhookUrls", "[\"https://hooks.example.com/a?x=1\",\"https://8.8.8.8/b\"]")),
                 arguments("empty webhooks and regions", with("webhookUrls", "[]")),
                 arguments("sync regions", with("syncRegions", "[\"eu-west-1\",\"us-east-1\"]")),
                 arguments("UUID ids", with("botId", "\"3f6c1a52-8d4e-4c1b-9a57-2f0e6b9d4c11\"")));
@@ -106,6 +106,13 @@ class BotDeployValidationTest {
                 arguments("ftp webhook", with("webhookUrls", "[\"https://ok.example.com\",\"ftp://x.example.com/a\"]"),
                         "payload.webhookUrls[1]: must be an absolute http(s) URL"),
                 arguments("webhook not text", with("webhookUrls", "[42]"), "payload.webhookUrls[0]: must be a non-blank string"),
+                arguments("loopback webhook", with("webhookUrls", "[\"https://ok.example.com\",\"https://127.0.0.1:8080/admin\"]"),
+                        "payload.webhookUrls[1]: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank): "
+                                + "127.0.0.1 is a loopback address"),
+                arguments("private http webhook", with("webhookUrls", "[\"http://10.0.0.5:8080/b\"]"),
+                        "payload.webhookUrls[0]: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank): http is not allowed"),
+                arguments("localhost webhook", with("webhookUrls", "[\"https://localhost:22/\"]"),
+                        "payload.webhookUrls[0]: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank): localhost is a loopback name"),
                 arguments("webhooks not an array", with("webhookUrls", "\"https://a.example.com\""), "payload.webhookUrls: must be an array"),
                 arguments("bad region", with("syncRegions", "[\"EU West\"]"), "payload.syncRegions[0]: must be a region name"),
                 arguments("region twice", with("syncRegions", "[\"eu-west-1\",\"us-east-1\",\"eu-west-1\"]"),
@@ -117,6 +124,19 @@ class BotDeployValidationTest {
     @MethodSource("rejected")
     void namesTheViolation(String name, JsonNode payload, String expected) {
         assertThat(violations(payload)).anySatisfy(v -> assertThat(v).startsWith(expected));
+    }
+
+    @Test
+    void theAllowListDecidesWhereDependencyWebhooksMayPoint() {
+        Properties p = new Properties();
+        p.setProperty("cognigy.webhook.allowed-urls", "http://10.0.0.5:8080/hooks");
+        BotDeploy listed = deploy(p);
+        Violations v = new Violations();
+        listed.validate(with("webhookUrls", "[\"http://10.0.0.5:8080/hooks/a\",\"https://hooks.example.com/a\","
+                + "\"http://10.0.0.5:8080/admin\"]"), v);
+        assertThat(v.list()).containsExactly(
+                "payload.webhookUrls[1]: must start with one of the URL prefixes in cognigy.webhook.allowed-urls",
+                "payload.webhookUrls[2]: must start with one of the URL prefixes in cognigy.webhook.allowed-urls");
     }
 
     @Test

@@ -1,10 +1,14 @@
 package dev.cognigyops.deploy;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -18,11 +22,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.request;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** HEAD every webhook at once: 2xx is reachable; anything else, silence past the timeout or no server is not. */
+/**
+ * HEAD every webhook at once: 2xx is reachable; anything else, silence past the timeout or no server is
+ * not, and no failure without an answer can be told from another (the check is no port scanner).
+ */
 class WebhookProbeTest {
 
+    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     WireMockServer hooks;
-    WebhookProbe probe = new WebhookProbe(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), Clock.systemUTC());
+    WebhookProbe probe = new WebhookProbe(CLIENT, url -> Optional.empty(), Clock.systemUTC());
 
     @BeforeEach
     void start() {
@@ -59,9 +67,64 @@ class WebhookProbeTest {
         assertThat(checks.get(0).status()).isEqualTo(204);
         assertThat(checks.get(1).problem()).isEqualTo("answered HTTP 500");
         assertThat(checks.get(2).problem()).isEqualTo("no answer within 600 ms");
-        assertThat(checks.get(5).problem()).startsWith("unreachable: ");
+        assertThat(checks.get(5).problem()).as("a refused port reads as silence").isEqualTo("no answer within 600 ms");
         // one after the other, the three slow ones alone would take 3 × 600 ms
         assertThat(tookMs).as("the slow webhooks waited for at once").isLessThan(1500);
+    }
+
+    @Test
+    void aRefusedPortASilentServerAResetAndAnUnknownHostLookAlike() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // accepts every connection and closes it at once with a reset
+            Thread resetter = new Thread(() -> {
+                while (!resetting.isClosed()) {
+                    try (Socket socket = resetting.accept()) {
+                        socket.setSoLinger(true, 0);
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            resetter.setDaemon(true);
+            resetter.start();
+            // the silent one's connections wait in its backlog: accepted by the system, never answered
+
+            long start = System.nanoTime();
+            List<WebhookProbe.Check> checks = probe.check(List.of(
+                    "http://127.0.0.1:" + closedPort + "/hook",
+                    "http://127.0.0.1:" + silent.getLocalPort() + "/hook",
+                    "http://127.0.0.1:" + resetting.getLocalPort() + "/hook",
+                    "http://no-such-host.invalid/hook"), Duration.ofMillis(800));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(checks).as(checks.toString()).allSatisfy(c -> {
+                assertThat(c.reachable()).isFalse();
+                assertThat(c.status()).isZero();
+                assertThat(c.problem()).isEqualTo("no answer within 800 ms");
+                assertThat(c.latencyMs()).as("each is reported when the timeout is over").isEqualTo(800);
+            });
+            assertThat(tookMs).as("even the refused port is only reported at the timeout").isGreaterThanOrEqualTo(800);
+        }
+    }
+
+    @Test
+    void aWebhookWhoseHostIsRefusedIsNotAsked() {
+        hooks.stubFor(request("HEAD", urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
+        WebhookProbe guarded = new WebhookProbe(CLIENT,
+                url -> url.contains("/hook") ? Optional.of("localhost resolves to 127.0.0.1, a loopback address") : Optional.empty(),
+                Clock.systemUTC());
+
+        List<WebhookProbe.Check> checks = guarded.check(List.of(hooks.baseUrl() + "/hook"), Duration.ofSeconds(2));
+
+        assertThat(checks.get(0).reachable()).isFalse();
+        assertThat(checks.get(0).problem()).isEqualTo("not asked: localhost resolves to 127.0.0.1, a loopback address");
+        hooks.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
     }
 
     @Test

@@ -89,7 +89,7 @@ class NluExportValidationTest {
                 arguments("key of 900 bytes", "s3Key", json("k".repeat(900))),
                 arguments("key of 450 two-byte characters", "s3Key", json("é".repeat(450))),
                 arguments("https webhook", "webhookUrl", json("https://hooks.example.com/cognigy?x=1")),
-                arguments("http webhook with port", "webhookUrl", json("http://localhost:8080/hook")));
+                arguments("https webhook with port", "webhookUrl", json("https://hooks.example.com:8443/hook")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -135,6 +135,13 @@ class NluExportValidationTest {
                 arguments("webhook without host", "webhookUrl", json("https://"), "payload.webhookUrl: must be an absolute http(s) URL"),
                 arguments("webhook with a space", "webhookUrl", json("https://example.com/a b"), "payload.webhookUrl: must be an absolute http(s) URL"),
                 arguments("webhook not a URL", "webhookUrl", json("example.com"), "payload.webhookUrl: must be an absolute http(s) URL"),
+                arguments("webhook on localhost", "webhookUrl", json("http://localhost:8080/hook"),
+                        "payload.webhookUrl: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank): http is not allowed"),
+                arguments("webhook on loopback", "webhookUrl", json("https://127.0.0.1:8080/admin?cmd=shutdown"),
+                        "payload.webhookUrl: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank): "
+                                + "127.0.0.1 is a loopback address"),
+                arguments("webhook with user info", "webhookUrl", json("https://ops:pw@hooks.example.com/x"),
+                        "payload.webhookUrl: must not carry user info"),
                 arguments("unknown field", "region", json("eu-west-1"), "payload.region: is not a known field"));
     }
 

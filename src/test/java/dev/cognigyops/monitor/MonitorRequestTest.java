@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
+import dev.cognigyops.webhook.WebhookTargets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -27,7 +28,7 @@ class MonitorRequestTest {
 
     static List<String> violations(JsonNode payload) {
         Violations v = new Violations();
-        MonitorRequest.validate(payload, v);
+        MonitorRequest.validate(payload, v, WebhookTargets.of(""));
         return v.list();
     }
 
@@ -53,6 +54,10 @@ class MonitorRequestTest {
                 arguments("{\"projectId\":\"a/b\",\"jobId\":\"j\"}", "payload.projectId: must be 1–128 letters"),
                 arguments("{\"projectId\":7,\"jobId\":\"j\"}", "payload.projectId: must be a string"),
                 arguments("{\"projectId\":\"p\",\"jobId\":\"j\",\"webhookUrl\":\"ftp://x\"}", "payload.webhookUrl: must be an absolute http(s) URL"),
+                arguments("{\"projectId\":\"p\",\"jobId\":\"j\",\"webhookUrl\":\"http://127.0.0.1:8080/admin?cmd=shutdown\"}",
+                        "payload.webhookUrl: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank)"),
+                arguments("{\"projectId\":\"p\",\"jobId\":\"j\",\"webhookUrl\":\"https://localhost/admin\"}",
+                        "payload.webhookUrl: must be an https URL on a public host (cognigy.webhook.allowed-urls is blank): localhost is a loopback name"),
                 arguments("{\"projectId\":\"p\",\"jobId\":\"j\",\"pollIntervalSeconds\":0}", "payload.pollIntervalSeconds: must be between 1 and 86400 seconds, was 0"),
                 arguments("{\"projectId\":\"p\",\"jobId\":\"j\",\"pollIntervalSeconds\":0.5}", "payload.pollIntervalSeconds: must be a whole number of seconds"),
                 arguments("{\"projectId\":\"p\",\"jobId\":\"j\",\"pollIntervalSeconds\":\"15\"}", "payload.pollIntervalSeconds: must be a whole number of seconds"),
