@@ -76,6 +76,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats and starts a fresh single-node KRaft cluster and waits until its broker is ready. */
     public static EmbeddedKafka start() {
+        return start(0);
+    }
+
+    /**
+     * As {@link #start()}, with the client listener on {@code 127.0.0.1:port}: for a test in which the
+     * application was pointed at that port before any broker listened there (0: any free port).
+     */
+    public static EmbeddedKafka startOn(int port) {
+        return start(port);
+    }
+
+    private static EmbeddedKafka start(int port) {
         long t0 = System.nanoTime();
         KafkaClusterTestKit cluster = null;
         try {
@@ -85,7 +97,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumControllerNodes(1)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
-            cluster = new KafkaClusterTestKit.Builder(nodes)
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            if (port != 0) {
+                // the testkit's own listeners, with the client one on the given port
+                builder.setConfigProp("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://localhost:0");
+            }
+            cluster = builder
                     .setConfigProp("num.partitions", "1")
                     .setConfigProp("default.replication.factor", "1")
                     .setConfigProp("min.insync.replicas", "1")
