@@ -288,10 +288,13 @@ public final class TopicOutbox {
             } finally {
                 lock.unlock();
             }
-            Exception failure = null;
+            Throwable failure = null;
             try {
                 sender.send(batch);
-            } catch (Exception e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // whatever went wrong, the records stay at the head and the outbox goes on
                 failure = e;
             }
             settle(batch, failure);
@@ -324,7 +327,7 @@ public final class TopicOutbox {
     }
 
     /** Records the attempt's outcome; says what is worth saying, outside the lock. */
-    private void settle(List<Item> batch, Exception failure) {
+    private void settle(List<Item> batch, Throwable failure) {
         KafkaOutage.Say say = KafkaOutage.Say.NOTHING;
         Item refusedItem = null;
         long waiting;
