@@ -12,7 +12,6 @@ import java.util.Locale;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -32,6 +31,10 @@ import dev.cognigyops.export.NluExport;
 import dev.cognigyops.http.OutboundCalls;
 import dev.cognigyops.http.RetryPolicy;
 import dev.cognigyops.poll.PollLoop;
+import dev.cognigyops.publish.CamelTopicSender;
+import dev.cognigyops.publish.OutboxBackoff;
+import dev.cognigyops.publish.OutboxLifecycle;
+import dev.cognigyops.publish.TopicOutbox;
 import dev.cognigyops.runs.Inbox;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunDispatch;
@@ -47,6 +50,9 @@ import dev.cognigyops.support.Switches;
  * routes use. Nothing here decides anything: it wires.
  */
 public class AppConfiguration implements CamelConfiguration {
+
+    /** Most records the outbox sends at once while Kafka works. */
+    private static final int OUTBOX_BATCH = 500;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -69,8 +75,9 @@ public class AppConfiguration implements CamelConfiguration {
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
 
         Path results = Path.of(settings.get("cognigy.results.dir", "results"));
-        AuditLog audit = new AuditLog(Path.of(settings.get("cognigy.audit.file", "audit/audit.jsonl")), clock,
-                auditTopic(context, properties));
+        Path auditFile = Path.of(settings.get("cognigy.audit.file", "audit/audit.jsonl"));
+        TopicOutbox outbox = topicOutbox(context, settings, results, auditFile);
+        AuditLog audit = new AuditLog(auditFile, clock, outbox::queueAuditEvent);
         S3Client s3 = s3Client(settings);
         var download = new ArtifactDownload(http, responseTimeout);
         var nluExport = new NluExport(settings, download, new ArtifactStore(s3, clock), audit, clock);
@@ -122,6 +129,7 @@ public class AppConfiguration implements CamelConfiguration {
 
         registry.bind("settings", settings);
         registry.bind("auditLog", audit);
+        registry.bind("topicOutbox", outbox);
         registry.bind("webhookOutcome", new dev.cognigyops.webhook.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
@@ -138,17 +146,31 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));
     }
 
-    /** Publishes audit lines to the audit topic through {@code direct:publish-audit} when Kafka is on. */
-    private static java.util.function.BiConsumer<String, String> auditTopic(CamelContext context, PropertiesComponent pc) {
-        Switches switches = new Switches(pc);
-        var template = new java.util.concurrent.atomic.AtomicReference<ProducerTemplate>();
-        return (key, line) -> {
-            if (!Boolean.parseBoolean(switches.apply("kafka"))) {
-                return;
-            }
-            template.updateAndGet(t -> t != null ? t : context.createProducerTemplate())
-                    .sendBodyAndHeader("direct:publish-audit", line, "runId", key);
-        };
+    /**
+     * Results and audit events reach Kafka through one outbox that never holds a run (SPEC §10); it
+     * runs with the context when Kafka is on, and takes nothing when it is off.
+     */
+    private static TopicOutbox topicOutbox(CamelContext context, Settings settings, Path results, Path auditFile) {
+        Duration maxBlock = Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.max-block-ms", "2000")));
+        Duration deliveryTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.delivery-timeout-ms", "5000")));
+        if (deliveryTimeout.compareTo(maxBlock) < 0) {
+            // the producer's request timeout is max-block-ms, and Kafka refuses a delivery timeout below it
+            throw new IllegalStateException("cognigy.kafka.delivery-timeout-ms (" + deliveryTimeout.toMillis()
+                    + ") must be at least cognigy.kafka.max-block-ms (" + maxBlock.toMillis() + ")");
+        }
+        var where = new TopicOutbox.Where(settings.get("cognigy.kafka.brokers", ""),
+                settings.get("cognigy.kafka.results-topic", "cognigy.run-results"),
+                settings.get("cognigy.kafka.audit-topic", "cognigy.audit"), results, auditFile);
+        var limits = new TopicOutbox.Limits(Integer.parseInt(settings.get("cognigy.kafka.outbox-capacity", "10000")),
+                OUTBOX_BATCH,
+                new OutboxBackoff(Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.retry.first-delay-ms", "1000"))),
+                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.retry.max-delay-ms", "30000")))),
+                maxBlock, maxBlock.plus(deliveryTimeout));
+        var outbox = new TopicOutbox(new CamelTopicSender(context), where, limits);
+        if (outbox.isOn()) {
+            context.addLifecycleStrategy(new OutboxLifecycle(outbox));
+        }
+        return outbox;
     }
 
     static S3Client s3Client(Settings settings) {

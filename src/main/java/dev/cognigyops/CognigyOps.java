@@ -10,6 +10,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.DefaultExchange;
 
+import dev.cognigyops.publish.TopicOutbox;
 import dev.cognigyops.runs.RunDispatch;
 import dev.cognigyops.runs.RunStatus;
 import dev.cognigyops.runs.Trigger;
@@ -67,6 +68,7 @@ public final class CognigyOps {
             // a request over the limit is REJECTED by its size: it is not read
             exchange.getMessage().setBody(size > maxBytes ? null : Files.readAllBytes(file));
             Exchange done = template.send("direct:run-request", exchange);
+            sayWhatWasNotPublished(main.getCamelContext().getRegistry().lookupByNameAndType("topicOutbox", TopicOutbox.class));
             if (done.getException() != null) {
                 System.err.println("cognigy-ops could not run " + file + ": " + done.getException().getMessage());
                 return RunStatus.FAILED.exitCode();
@@ -101,5 +103,22 @@ public final class CognigyOps {
             return "permission denied";
         }
         return null;
+    }
+
+    /**
+     * SPEC §10: Kafka never holds the command line. What waits for Kafka gets at most
+     * {@code cognigy.kafka.max-block-ms}; what it did not take is said on standard error (it is in the
+     * files), and nothing is published after that.
+     */
+    private static void sayWhatWasNotPublished(TopicOutbox outbox) {
+        if (outbox == null || !outbox.isOn()) {
+            return;
+        }
+        outbox.flush();
+        outbox.close();
+        TopicOutbox.Unpublished missed = outbox.notPublished();
+        if (!missed.isEmpty()) {
+            System.err.println("cognigy-ops: " + outbox.onDiskOnly(missed));
+        }
     }
 }

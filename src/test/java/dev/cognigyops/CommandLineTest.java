@@ -55,11 +55,15 @@ class CommandLineTest {
         s3.close();
     }
 
-    record Outcome(int exitCode, String stdout, String stderr) {
+    record Outcome(int exitCode, String stdout, String stderr, long wallMs) {
     }
 
     Outcome runCli(String request) throws Exception {
         return runCli(request.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    Outcome runCli(String request, Map<String, String> extraEnv) throws Exception {
+        return runCli(request.getBytes(StandardCharsets.UTF_8), extraEnv);
     }
 
     Outcome runCli(byte[] request, Map<String, String> extraEnv) throws Exception {
@@ -85,13 +89,15 @@ class CommandLineTest {
         env.putAll(extraEnv);
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
+        long t0 = System.nanoTime();
         Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the command line did not finish in 60 s");
         }
+        long wallMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+                Files.readString(err, StandardCharsets.UTF_8), wallMs);
     }
 
     @Test
@@ -153,6 +159,35 @@ class CommandLineTest {
         assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
         assertThat(Json.parse(outcome.stdout()).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(outcome.stderr()).contains("could not be written to " + blocked.resolve("results")).contains("not a directory");
+    }
+
+    @Test
+    void kafkaThatCannotBeReachedNeitherHoldsTheRunNorHidesWhatWasNotPublished() throws Exception {
+        Outcome withoutKafka = runCli(ExportStubs.request(null, ""));
+        Outcome kafkaDown = runCli(ExportStubs.request(null, ""), Map.of("COGNIGY_KAFKA_BROKERS", "127.0.0.1:" + freePort()));
+
+        assertThat(kafkaDown.exitCode()).as(kafkaDown.stderr()).isZero();
+        JsonNode result = Json.parse(kafkaDown.stdout());
+        assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+        String runId = result.path("runId").asText();
+        assertThat(dir.resolve("results").resolve(runId + ".json")).exists();
+        // SPEC §10: publishing is bounded by cognigy.kafka.max-block-ms (2 s); each audit event once took 60 s
+        assertThat(kafkaDown.wallMs() - withoutKafka.wallMs())
+                .as("Kafka down costs seconds, not minutes (%d ms without Kafka, %d ms with it down)",
+                        withoutKafka.wallMs(), kafkaDown.wallMs())
+                .isLessThan(15_000);
+        long auditEvents = Files.readAllLines(dir.resolve("audit/audit.jsonl")).stream()
+                .filter(line -> line.contains("\"runId\":\"" + runId + "\"")).count();
+        assertThat(kafkaDown.stderr()).as("standard error says what was not published, and where it is")
+                .contains("1 result and " + auditEvents + " audit events were not published to Kafka at 127.0.0.1:")
+                .contains("they are only in results and " + Path.of("audit", "audit.jsonl"));
+        assertThat(kafkaDown.stdout()).doesNotContain("not published");
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     static String read(Path p) throws IOException {

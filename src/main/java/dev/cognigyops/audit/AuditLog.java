@@ -19,9 +19,10 @@ import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 
 /**
- * Writes audit events (SPEC §3): one JSON object per line in the audit file, and the same line to
- * the audit topic when Kafka is on. The file is the record of truth; a topic that cannot be
- * reached is logged and does not stop a run. Secrets are redacted from every line.
+ * Writes audit events (SPEC §3): one JSON object per line in the audit file, then the same line
+ * queued for the audit topic (dev.cognigyops.publish.TopicOutbox, which takes nothing when Kafka is
+ * off). The file is the record of truth; queueing never waits on Kafka (SPEC §10). Secrets are
+ * redacted from every line.
  */
 public final class AuditLog {
 
@@ -30,10 +31,9 @@ public final class AuditLog {
     private final Path file;
     private final Clock clock;
     private final BiConsumer<String, String> topic;
-    private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
 
     /**
-     * @param topic publishes (key, line) to the audit topic; a no-op when Kafka is off
+     * @param topic queues (runId, line) for the audit topic; it must not wait
      */
     public AuditLog(Path file, Clock clock, BiConsumer<String, String> topic) {
         this.file = file;
@@ -60,12 +60,7 @@ public final class AuditLog {
         event.set("details", details == null ? Json.object() : Json.MAPPER.valueToTree(details));
         String line = Secrets.redact(Json.write(event));
         append(line);
-        try {
-            topic.accept(runId, line);
-        } catch (RuntimeException e) {
-            log.warn("audit event {} for run {} is in {} but could not be published: {}",
-                    action, runId, file, e.getMessage());
-        }
+        topic.accept(runId, line);
         return event;
     }
 

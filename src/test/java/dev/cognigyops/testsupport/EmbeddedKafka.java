@@ -81,7 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats and starts a fresh single-node KRaft cluster and waits until its broker is ready. */
     public static EmbeddedKafka start() {
-        return start(Map.of());
+        return start(0, Map.of());
     }
 
     /**
@@ -89,6 +89,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code auto.create.topics.enable=false}.
      */
     public static EmbeddedKafka start(Map<String, String> brokerConfig) {
+        return start(0, brokerConfig);
+    }
+
+    /**
+     * As {@link #start()}, with the client listener on {@code 127.0.0.1:port}: for a test in which the
+     * application was pointed at that port before any broker listened there (0: any free port).
+     */
+    public static EmbeddedKafka startOn(int port) {
+        return start(port, Map.of());
+    }
+
+    private static EmbeddedKafka start(int port, Map<String, String> brokerConfig) {
         long t0 = System.nanoTime();
         KafkaClusterTestKit cluster = null;
         try {
@@ -98,7 +110,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumControllerNodes(1)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                     .build();
-            var builder = new KafkaClusterTestKit.Builder(nodes)
+            var builder = new KafkaClusterTestKit.Builder(nodes);
+            if (port != 0) {
+                // the testkit's own listeners, with the client one on the given port
+                builder.setConfigProp("listeners", "EXTERNAL://127.0.0.1:" + port + ",CONTROLLER://localhost:0");
+            }
+            builder
                     .setConfigProp("num.partitions", "1")
                     .setConfigProp("default.replication.factor", "1")
                     .setConfigProp("min.insync.replicas", "1")
