@@ -17,6 +17,7 @@ import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 import dev.cognigyops.runs.Violations;
+import dev.cognigyops.support.CanonicalJson;
 
 /**
  * Every rule of nlp-retrain's payload: the JSON types, checked here while the payload is read into
@@ -104,6 +105,14 @@ public final class RetrainPayloadRules {
             if (p.computeConstraints.timeoutSeconds < least) {
                 v.add(timeoutPath, "must be at least " + least + " for maxDatasetSize " + p.maxDatasetSize
                         + " (maxDatasetSize / 1000 × 10 seconds)");
+            }
+        }
+        if (v.list().size() == before) {
+            // payloadHash is taken of its RFC 8785 form: refuse here what has none, not after the checks
+            try {
+                CanonicalJson.canonical(json);
+            } catch (IllegalArgumentException e) {
+                v.add("payload", "cannot be hashed: " + e.getMessage());
             }
         }
         return v.list().size() == before ? p : null;

@@ -67,6 +67,30 @@ class FlowManifestTest {
                 .isNotEqualTo(json.path("flows").get(0).path("contentHash").asText());
     }
 
+    /**
+     * The hash anyone can recompute with a standard RFC 8785 tool: the value below is what
+     * {@code npx canonicalize < flow.json | sha256sum} (npm canonicalize 5.1.0) prints for this flow,
+     * whose numbers, escapes and non-ASCII keys are where a home-made canonical form would differ.
+     */
+    @Test
+    void contentHashIsWhatAStandardRfc8785ToolComputes() throws Exception {
+        JsonNode flow = Json.parse("""
+                {
+                  "version": "3.0.0", "name": "Billing", "id": "flow_billing",
+                  "nodes": [ { "type": "say", "id": "n1",
+                               "configuration": { "text": "Grüße \\u001f \\ud83d\\ude00 \\"ok\\"", "\\ufb33": 1, "\\ud83d\\ude00": 2,
+                                                  "delay": 1.50, "threshold": 1E-7, "ceiling": 1e21, "big": 12345678901234567890,
+                                                  "sum": 0.30000000000000004, "neg": -0.0 } } ],
+                  "edges": [], "externalReferences": [], "environmentId": "env-dev"
+                }""");
+        var resolution = DependencyResolver.resolve(List.of(flow), Set.of("flow_billing"), Set.of(), Set.of(), "env-1");
+        JsonNode json = new FlowManifest("run-1", Instant.parse("2026-01-02T03:04:05Z"), "env-1", false,
+                Map.of("flow_billing", flow), Map.of(), resolution).toJson();
+
+        assertThat(json.path("flows").get(0).path("contentHash").asText())
+                .isEqualTo("749d495410e53b323f6e0fd9cfd0aa8be7c1d4916848da8394ea4b3ceccf9c70");
+    }
+
     @Test
     void aFailureMarksFlowsNeverReachedAsNotPushedAndNamesTheFlow() {
         FlowManifest m = manifest();

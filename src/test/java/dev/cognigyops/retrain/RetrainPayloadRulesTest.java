@@ -141,7 +141,12 @@ class RetrainPayloadRulesTest {
                 arguments("gate unknown field", "gate.minF1", "0.9", "payload.gate.minF1: is not a known field"),
                 arguments("mlflowExperiment blank", "mlflowExperiment", "\" \"", "payload.mlflowExperiment: must not be blank"),
                 arguments("mlflowExperiment too long", "mlflowExperiment", "\"" + "e".repeat(251) + "\"", "payload.mlflowExperiment: must be 1–250 characters"),
-                arguments("unknown field", "priority", "1", "payload.priority: is not a known field"));
+                arguments("unknown field", "priority", "1", "payload.priority: is not a known field"),
+                // payloadHash is the SHA-256 of the RFC 8785 form, which a lone surrogate does not have
+                arguments("mlflowExperiment with a lone surrogate", "mlflowExperiment", "\"run \\ud800\"",
+                        "payload: cannot be hashed: a string holds a lone surrogate U+D800"),
+                arguments("intent name with a lone surrogate", "trainingDataSliceMatrix.\udc00x", "5",
+                        "payload: cannot be hashed: a string holds a lone surrogate U+DC00"));
     }
 
     @ParameterizedTest(name = "{0}")
