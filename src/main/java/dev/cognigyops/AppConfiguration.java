@@ -65,8 +65,10 @@ public class AppConfiguration implements CamelConfiguration {
         String baseUrl = settings.require("cognigy.base-url");
         Duration connectTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.connect-timeout-ms", "10000")));
         Duration responseTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.response-timeout-ms", "30000")));
+        // token endpoint and artifact downloads: the client never follows a redirect by itself (it would
+        // keep the Authorization header across origins); ArtifactDownload follows by RedirectRule
         HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
 
         Path results = Path.of(settings.get("cognigy.results.dir", "results"));
         AuditLog audit = new AuditLog(Path.of(settings.get("cognigy.audit.file", "audit/audit.jsonl")), clock,
