@@ -182,4 +182,16 @@ class NluExportRedirectsTest extends AppTestSupport {
         cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/hooks/moved")));
         assertThat(auditActions("webhook-moved")).contains("WEBHOOK_FAILED");
     }
+
+    @Test
+    void anHttpsTenantGetsTheSameRuleItsCallsGoThroughTheComponentNamedHttps() {
+        // with an https cognigy.base-url every call goes through the component "https", which
+        // camel.component.http.* does not configure; what the tests above show over http holds there too
+        var https = context.getComponent("https", org.apache.camel.component.http.HttpComponent.class);
+
+        assertThat(https.getHttpClientConfigurer()).isInstanceOf(dev.cognigyops.http.RedirectGuard.class);
+        assertThat(https.isFollowRedirects()).isTrue();
+        assertThat(https.isAutomaticRetriesDisabled()).isTrue();
+        assertThat(https.getResponseTimeout()).isEqualTo(30_000);
+    }
 }
