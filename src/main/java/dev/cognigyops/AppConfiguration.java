@@ -71,8 +71,10 @@ public class AppConfiguration implements CamelConfiguration {
         String baseUrl = settings.require("cognigy.base-url");
         Duration connectTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.connect-timeout-ms", "10000")));
         Duration responseTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.response-timeout-ms", "30000")));
+        // token endpoint and artifact downloads: the client never follows a redirect by itself (it would
+        // keep the Authorization header across origins); ArtifactDownload follows by RedirectRule
         HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
 
         Path results = Path.of(settings.get("cognigy.results.dir", "results"));
         Path auditFile = Path.of(settings.get("cognigy.audit.file", "audit/audit.jsonl"));
@@ -174,15 +176,18 @@ public class AppConfiguration implements CamelConfiguration {
     }
 
     static S3Client s3Client(Settings settings) {
+        // every S3 call ends within this (SPEC §10), from its first byte to its answer: a server-side copy of
+        // a large artifact sends nothing until it is done (about 6 s a GiB), and the streamed PUT of an
+        // artifact lasts as long as its download
+        Duration callTimeout = Duration.ofSeconds(Long.parseLong(settings.get("cognigy.s3.read-timeout-seconds", "300")));
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.get("cognigy.s3.region", "us-east-1")))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                // a server-side copy of a large artifact sends nothing until it is done (about 6 s a GiB)
-                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(
-                        Duration.ofSeconds(Long.parseLong(settings.get("cognigy.s3.read-timeout-seconds", "300")))))
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(callTimeout))
                 .forcePathStyle(settings.flag("cognigy.s3.path-style", false))
                 // a streamed upload cannot be replayed: a failed transfer is retried whole, by RetryPolicy
-                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(callTimeout).apiCallAttemptTimeout(callTimeout))
                 // we hash every artifact ourselves; S3-compatible stores may not take the SDK's trailing checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

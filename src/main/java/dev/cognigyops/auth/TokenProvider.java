@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.cognigyops.http.CallFailedException;
+import dev.cognigyops.http.RedirectRule;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 
@@ -28,8 +29,9 @@ import dev.cognigyops.support.Secrets;
  * OAuth2 client-credentials tokens (SPEC §4): one cached token per scope set, renewed
  * {@link #RENEW_BEFORE} before it expires ({@code expires_in}, 3600 s when absent), fetched once
  * even when many runs ask at the same moment. The client authenticates with form fields
- * ({@code post}) or HTTP Basic ({@code basic}). Every secret it handles is registered with
- * {@link Secrets} so it can never be written out.
+ * ({@code post}) or HTTP Basic ({@code basic}); the token endpoint's redirects are never followed
+ * (the client must be built with {@link HttpClient.Redirect#NEVER}), a 3xx is reported with where
+ * it points. Every secret it handles is registered with {@link Secrets} so it can never be written out.
  *
  * <p>camel-http's own {@code oauth2*} options fetch and cache tokens too (form or Basic), but their
  * cache is static and cannot drop a token the API has refused (the 401 rule of SPEC §4), a refusal
@@ -58,6 +60,10 @@ public final class TokenProvider {
 
     public TokenProvider(HttpClient http, URI tokenUrl, String clientId, String clientSecret,
                          ClientAuthentication authentication, Duration timeout, Clock clock) {
+        if (http.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException("the token client must not follow redirects: the client secret "
+                    + "(form field or Basic header) would go wherever the token endpoint points");
+        }
         this.http = http;
         this.tokenUrl = tokenUrl;
         this.clientId = clientId == null ? "" : clientId;
@@ -125,6 +131,12 @@ public final class TokenProvider {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while requesting a token", e);
         }
+        if (response.statusCode() / 100 == 3) {
+            // the client credentials go to the configured URL only: a redirect is reported, never followed
+            throw new CallFailedException("the token endpoint " + RedirectRule.shown(null, tokenUrl.toString())
+                    + " redirects; client credentials never follow a redirect: set cognigy.auth.token-url to the "
+                    + "address it names", response.statusCode(), redirectHeaders(response), null);
+        }
         if (response.statusCode() / 100 != 2) {
             int status = response.statusCode() == 400 ? 401 : response.statusCode();
             throw new CallFailedException("token endpoint " + tokenUrl + " refused the client credentials",
@@ -143,6 +155,12 @@ public final class TokenProvider {
         } catch (IOException e) {
             throw new CallFailedException("token endpoint answered with something that is not JSON", 502, null, null);
         }
+    }
+
+    /** The Location, resolved against the token URL and shown without query, for the failure message. */
+    private Map<String, String> redirectHeaders(HttpResponse<?> response) {
+        return response.headers().firstValue("Location")
+                .map(l -> Map.of("Location", RedirectRule.shown(tokenUrl.toString(), l))).orElse(Map.of());
     }
 
     private static Map<String, String> flatten(HttpResponse<?> response) {

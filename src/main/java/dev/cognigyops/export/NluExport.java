@@ -174,12 +174,15 @@ public final class NluExport implements Operation {
         }
     }
 
-    /** Step: the download, sent with the run's token only when it goes to the tenant itself. */
+    /**
+     * Step: the download, sent with the run's token only when it goes to the tenant's own origin; a
+     * redirect to another origin is followed without it ({@link ArtifactDownload}).
+     */
     public void prepareDownload(Exchange exchange) {
         ExportState state = state(exchange);
         URI base = URI.create(settings.require("cognigy.base-url"));
         URI url = resolve(base, state.downloadUrl);
-        boolean sameOrigin = sameOrigin(base, url);
+        boolean sameOrigin = dev.cognigyops.http.RedirectRule.sameOrigin(base, url);
         exchange.setProperty(OutboundCalls.CALL, OutboundCall.download(url.toString(), sameOrigin, "ARTIFACT_STORED", state.resource()));
     }
 
@@ -278,15 +281,6 @@ public final class NluExport implements Operation {
         }
         String root = base.toString().endsWith("/") ? base.toString() : base + "/";
         return URI.create(root).resolve(url.startsWith("/") ? url.substring(1) : url);
-    }
-
-    static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b);
-    }
-
-    private static int port(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     private static void call(Exchange exchange, OutboundCall call) {

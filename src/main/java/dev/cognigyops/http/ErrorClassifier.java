@@ -36,15 +36,20 @@ public final class ErrorClassifier {
         String tries = attempts > 1 ? " (after " + attempts + " attempts)" : "";
         ErrorCode code;
         String message;
-        if (status > 0) {
+        if (status / 100 == 3) {
+            code = codeFor(status);
+            message = what + "HTTP " + status + " redirecting to " + Failures.redirectTarget(failure) + ", not followed"
+                    + redirectReason(failure) + tries;
+        } else if (status > 0) {
             code = codeFor(status);
             message = what + "HTTP " + status + serverMessage(Failures.responseBody(failure)) + tries;
+        } else if (isStorage(failure)) {
+            // S3 failed, not the call whose bytes it was taking: the message names S3 and the object
+            code = ErrorCode.STORAGE_ERROR;
+            message = describe(failure) + tries;
         } else if (Failures.isTimeout(failure)) {
             code = ErrorCode.TIMEOUT;
             message = what + "no answer in time: " + describe(failure) + tries;
-        } else if (isStorage(failure)) {
-            code = ErrorCode.STORAGE_ERROR;
-            message = what + describe(failure) + tries;
         } else if (Failures.isTransport(failure)) {
             code = ErrorCode.UPSTREAM_ERROR;
             message = what + describe(failure) + tries;
@@ -53,6 +58,13 @@ public final class ErrorClassifier {
             message = what + "unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
         return new RunError(RunStatus.FAILED, code, Secrets.redact(message));
+    }
+
+    /** Why a redirect was not followed, when the client that refused it said so (downloads, the token endpoint). */
+    private static String redirectReason(Throwable failure) {
+        Throwable root = Failures.root(failure);
+        return root instanceof CallFailedException call && call.getMessage() != null && !call.getMessage().isBlank()
+                ? " (" + call.getMessage() + ")" : "";
     }
 
     private static boolean isStorage(Throwable failure) {

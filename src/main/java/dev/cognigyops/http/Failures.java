@@ -56,6 +56,18 @@ public final class Failures {
         return null;
     }
 
+    /**
+     * Where a redirect that was not followed pointed, resolved against the URL that answered and
+     * shown without user info or query ({@link RedirectRule#shown}); "(no Location)" when it named none.
+     */
+    public static String redirectTarget(Throwable t) {
+        Throwable cause = root(t);
+        String from = cause instanceof HttpOperationFailedException http ? http.getUri() : null;
+        String location = cause instanceof HttpOperationFailedException http && http.getRedirectLocation() != null
+                ? http.getRedirectLocation() : header(t, "Location");
+        return RedirectRule.shown(from, location);
+    }
+
     /** No answer at all, or a broken one: connection refused or reset, timeout, truncated body. */
     public static boolean isTransport(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {

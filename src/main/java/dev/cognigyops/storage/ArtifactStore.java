@@ -32,6 +32,12 @@ import dev.cognigyops.runs.RunFailure;
  *
  * <p>With a known length the upload is one streamed PUT (no buffer at all); without one it is a
  * multipart upload with one reused part buffer. Memory use does not grow with the artifact.
+ *
+ * <p>Every S3 call ends within the client's {@code apiCallTimeout} ({@code cognigy.s3.read-timeout-seconds}).
+ * S3 not answering within it is final: a STORAGE_ERROR naming S3 and the object, not retried (another
+ * whole-artifact try would only wait as long again), and no clean-up call is made to the silent S3 (a
+ * staging object may be left; it is never read as an artifact). S3 busy (5xx, 429) or unreachable (refused,
+ * reset) is {@link StorageUnavailableException}, retried whole by the call's retry rules.
  */
 public final class ArtifactStore {
 
@@ -39,12 +45,26 @@ public final class ArtifactStore {
     static final long SINGLE_REQUEST_LIMIT = 5L * 1024 * 1024 * 1024;
     static final int PART_SIZE = 8 * 1024 * 1024;
 
+    /** What an S3 failure is, for what happens next. */
+    enum S3Failure {
+        /** No answer within the call's bound (or the socket's): final, and S3 is not asked again. */
+        NO_ANSWER,
+        /** Busy (5xx, 429) or unreachable (refused, reset, no connection in time): worth another try. */
+        UNAVAILABLE,
+        /** Anything else S3 answered (403, 404, a bad request): final. */
+        REFUSED
+    }
+
     private final S3Client s3;
     private final Clock clock;
+    /** The bound on every call, as messages say it: "within 300 s". */
+    private final String within;
 
     public ArtifactStore(S3Client s3, Clock clock) {
         this.s3 = s3;
         this.clock = clock;
+        this.within = s3.serviceClientConfiguration().overrideConfiguration().apiCallTimeout()
+                .map(ArtifactStore::within).orElse("in time");
     }
 
     /**
@@ -67,6 +87,7 @@ public final class ArtifactStore {
         Instant started = clock.instant();
         HashingInputStream in = new HashingInputStream(source, length);
         boolean stagingWritten = false;
+        boolean s3Silent = false;
         try {
             if (length >= 0) {
                 s3.putObject(b -> b.bucket(bucket).key(staging).contentType(contentType).contentLength(length)
@@ -95,17 +116,24 @@ public final class ArtifactStore {
                     .serverSideEncryption(ServerSideEncryption.AES256));
             return new StoredObject(bucket, key, in.count(), sha256, seconds);
         } catch (SdkException e) {
+            String where = "s3://" + bucket + "/" + key;
+            S3Failure kind = kindOf(e);
+            if (kind == S3Failure.NO_ANSWER) {
+                s3Silent = true;
+                throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 did not answer " + within + " storing " + where
+                        + (length > 0 && in.count() < length ? " (" + in.count() + " of " + length
+                        + " bytes of the artifact had been sent)" : ""));
+            }
             TruncatedDownloadException truncated = findTruncation(e);
             if (truncated != null) {
                 throw truncated;
             }
-            String where = "s3://" + bucket + "/" + key;
-            if (isTransient(e)) {
+            if (kind == S3Failure.UNAVAILABLE) {
                 throw new StorageUnavailableException("S3 did not take the artifact for " + where + ": " + e.getMessage(), e);
             }
             throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 rejected the artifact for " + where + ": " + e.getMessage());
         } finally {
-            deleteQuietly(bucket, staging, stagingWritten || length >= 0);
+            deleteQuietly(bucket, staging, !s3Silent && (stagingWritten || length >= 0));
         }
     }
 
@@ -128,7 +156,10 @@ public final class ArtifactStore {
                     .serverSideEncryption(ServerSideEncryption.AES256).metadata(Map.of("sha256", sha256)),
                     RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
-            throw new RunFailure(ErrorCode.STORAGE_ERROR, "S3 did not take s3://" + bucket + "/" + key + ": " + e.getMessage());
+            String where = "s3://" + bucket + "/" + key;
+            throw new RunFailure(ErrorCode.STORAGE_ERROR, kindOf(e) == S3Failure.NO_ANSWER
+                    ? "S3 did not answer " + within + " storing " + where
+                    : "S3 did not take " + where + ": " + e.getMessage());
         }
         return new StoredObject(bucket, key, bytes.length, sha256,
                 Duration.between(started, clock.instant()).toMillis() / 1000.0);
@@ -158,10 +189,12 @@ public final class ArtifactStore {
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
             return true;
         } catch (IOException | RuntimeException e) {
-            try {
-                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-            } catch (RuntimeException ignored) {
-                // the upload expires by the bucket's lifecycle rule if it cannot be aborted now
+            if (!(e instanceof SdkException sdk && kindOf(sdk) == S3Failure.NO_ANSWER)) {
+                try {
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                } catch (RuntimeException ignored) {
+                    // the upload expires by the bucket's lifecycle rule if it cannot be aborted now
+                }
             }
             throw e;
         }
@@ -184,12 +217,31 @@ public final class ArtifactStore {
                 + " is empty (0 bytes); nothing was stored");
     }
 
-    /** No answer, a broken connection, or S3 saying it is busy: worth another try. Anything else (403, 404) is not. */
-    static boolean isTransient(SdkException e) {
+    /**
+     * S3 not answering within the bound (the call's or the attempt's timeout, a socket read timing
+     * out); S3 busy or unreachable (5xx, 429, a refused or broken connection, a connect timeout);
+     * or S3 refusing (any other answer).
+     */
+    static S3Failure kindOf(SdkException e) {
         if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3) {
-            return s3.statusCode() >= 500 || s3.statusCode() == 429;
+            return s3.statusCode() >= 500 || s3.statusCode() == 429 ? S3Failure.UNAVAILABLE : S3Failure.REFUSED;
         }
-        return e instanceof software.amazon.awssdk.core.exception.SdkClientException;
+        if (e instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+                || e instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException) {
+            return S3Failure.NO_ANSWER;
+        }
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException t
+                    && (t.getMessage() == null || !t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect"))) {
+                return S3Failure.NO_ANSWER;
+            }
+        }
+        return e instanceof software.amazon.awssdk.core.exception.SdkClientException ? S3Failure.UNAVAILABLE : S3Failure.REFUSED;
+    }
+
+    /** "within 3 s", or "within 1500 ms" when not whole seconds. */
+    static String within(Duration bound) {
+        return bound.toMillis() % 1000 == 0 ? "within " + bound.toSeconds() + " s" : "within " + bound.toMillis() + " ms";
     }
 
     private static TruncatedDownloadException findTruncation(Throwable e) {

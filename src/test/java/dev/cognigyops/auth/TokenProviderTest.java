@@ -303,6 +303,35 @@ class TokenProviderTest {
         assertThat(failure.status()).isEqualTo(502);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {301, 302, 307, 308})
+    void aTokenEndpointThatRedirectsIsNotFollowedTheCredentialsGoNowhereElse(int status) {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Location", "/elsewhere/token?tenant=x")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/elsewhere/token")).willReturn(tokenAnswer("3600")));
+
+        CallFailedException failure = catchThrowableOfType(CallFailedException.class,
+                () -> provider(TokenProvider.ClientAuthentication.BASIC).token(Set.of("a")));
+
+        assertThat(failure.status()).isEqualTo(status);
+        assertThat(failure.getMessage()).contains("client credentials never follow a redirect").contains("cognigy.auth.token-url");
+        assertThat(failure.headers()).containsEntry("Location", server.baseUrl() + "/elsewhere/token");
+        server.verify(exactly(0), com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/elsewhere/token")));
+    }
+
+    @Test
+    void aClientThatFollowsRedirectsByItselfIsRefused() {
+        HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+        IllegalArgumentException refused = catchThrowableOfType(IllegalArgumentException.class,
+                () -> new TokenProvider(following, tokenUrl(), CLIENT_ID, CLIENT_SECRET,
+                        TokenProvider.ClientAuthentication.POST, Duration.ofSeconds(5), clock));
+
+        assertThat(refused).hasMessageContaining("must not follow redirects");
+    }
+
     @Test
     void missingCredentialsFailWithoutCallingTheEndpoint() {
         stubTokens("3600");

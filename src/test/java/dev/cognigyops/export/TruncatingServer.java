@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A download server on another port (another origin) that announces the whole artifact's
  * Content-Length but sends only the first bytes and closes: the broken transfer WireMock cannot make.
+ * Told to send every byte, it is a plain, fast download with a known length.
  */
 final class TruncatingServer implements AutoCloseable {
 

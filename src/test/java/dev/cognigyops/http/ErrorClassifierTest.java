@@ -220,4 +220,39 @@ class ErrorClassifierTest {
             Secrets.forget(secret);
         }
     }
+
+    @Test
+    void aRedirectNotFollowedNamesWhereItPointedWithoutItsQuery() {
+        var redirected = new HttpOperationFailedException("https://hooks.acme.test/nlu?key=1", 302, "Found",
+                "/internal/admin?session=abc", Map.of("Location", "/internal/admin?session=abc"), "");
+
+        ErrorClassifier.RunError error = ErrorClassifier.classify(new CamelExecutionException("failed", null, redirected),
+                "POST https://hooks.acme.test/nlu", 1);
+
+        assertThat(error.code()).isEqualTo(ErrorCode.UPSTREAM_REJECTED);
+        assertThat(error.message()).isEqualTo("POST https://hooks.acme.test/nlu: HTTP 302 redirecting to "
+                + "https://hooks.acme.test/internal/admin, not followed");
+    }
+
+    @Test
+    void aRedirectRefusedByTheDownloadSaysWhy() {
+        var refused = new CallFailedException("more than 5 redirects", 307,
+                Map.of("Location", "https://cdn.test/blob"), "");
+
+        ErrorClassifier.RunError error = ErrorClassifier.classify(refused, "GET https://tenant.test/a", 1);
+
+        assertThat(error.message()).isEqualTo("GET https://tenant.test/a: HTTP 307 redirecting to https://cdn.test/blob, "
+                + "not followed (more than 5 redirects)");
+    }
+
+    @Test
+    void aStorageFailureNamesS3NotTheDownloadThatFedIt() {
+        var busy = new dev.cognigyops.storage.StorageUnavailableException(
+                "S3 did not take the artifact for s3://b/k.onnx: Service Unavailable", new IOException("503"));
+
+        ErrorClassifier.RunError error = ErrorClassifier.classify(busy, "GET https://tenant.test/api/v1/artifacts/exp-1", 4);
+
+        assertThat(error.code()).isEqualTo(ErrorCode.STORAGE_ERROR);
+        assertThat(error.message()).isEqualTo("S3 did not take the artifact for s3://b/k.onnx: Service Unavailable (after 4 attempts)");
+    }
 }

@@ -68,14 +68,68 @@ class ArtifactStoreTest {
         client.close();
     }
 
-    @Test
-    void s3BeingUnreachableOrBusyIsTransientAndARefusalIsNot() {
-        assertThat(ArtifactStore.isTransient(software.amazon.awssdk.core.exception.SdkClientException.create("Broken pipe"))).isTrue();
-        assertThat(ArtifactStore.isTransient(s3Error(503))).isTrue();
-        assertThat(ArtifactStore.isTransient(s3Error(429))).isTrue();
-        assertThat(ArtifactStore.isTransient(s3Error(500))).isTrue();
-        assertThat(ArtifactStore.isTransient(s3Error(403))).isFalse();
-        assertThat(ArtifactStore.isTransient(s3Error(404))).isFalse();
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> s3Failures() {
+        var client = (java.util.function.BiFunction<String, Throwable, software.amazon.awssdk.core.exception.SdkException>)
+                (m, cause) -> software.amazon.awssdk.core.exception.SdkClientException.builder().message(m).cause(cause).build();
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("the call's bound",
+                        software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(2000), ArtifactStore.S3Failure.NO_ANSWER),
+                org.junit.jupiter.params.provider.Arguments.of("the attempt's bound",
+                        software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(2000), ArtifactStore.S3Failure.NO_ANSWER),
+                org.junit.jupiter.params.provider.Arguments.of("a read timing out",
+                        client.apply("Unable to execute HTTP request", new java.net.SocketTimeoutException("Read timed out")),
+                        ArtifactStore.S3Failure.NO_ANSWER),
+                org.junit.jupiter.params.provider.Arguments.of("a connect timing out",
+                        client.apply("Unable to execute HTTP request", new java.net.SocketTimeoutException("Connect timed out")),
+                        ArtifactStore.S3Failure.UNAVAILABLE),
+                org.junit.jupiter.params.provider.Arguments.of("a refused connection",
+                        client.apply("Unable to execute HTTP request", new java.net.ConnectException("Connection refused")),
+                        ArtifactStore.S3Failure.UNAVAILABLE),
+                org.junit.jupiter.params.provider.Arguments.of("a broken pipe",
+                        software.amazon.awssdk.core.exception.SdkClientException.create("Broken pipe"), ArtifactStore.S3Failure.UNAVAILABLE),
+                org.junit.jupiter.params.provider.Arguments.of("503", s3Error(503), ArtifactStore.S3Failure.UNAVAILABLE),
+                org.junit.jupiter.params.provider.Arguments.of("500", s3Error(500), ArtifactStore.S3Failure.UNAVAILABLE),
+                org.junit.jupiter.params.provider.Arguments.of("429", s3Error(429), ArtifactStore.S3Failure.UNAVAILABLE),
+                org.junit.jupiter.params.provider.Arguments.of("403", s3Error(403), ArtifactStore.S3Failure.REFUSED),
+                org.junit.jupiter.params.provider.Arguments.of("404", s3Error(404), ArtifactStore.S3Failure.REFUSED));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {2}")
+    @org.junit.jupiter.params.provider.MethodSource("s3Failures")
+    void s3NotAnsweringIsFinalBeingBusyOrUnreachableIsWorthAnotherTryARefusalIsFinal(
+            String what, software.amazon.awssdk.core.exception.SdkException failure, ArtifactStore.S3Failure kind) {
+        assertThat(ArtifactStore.kindOf(failure)).isEqualTo(kind);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} reads: bounded, named, asked once")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anS3ThatNeverAnswersEndsTheStoreWithinTheBoundNamingS3AndTheObject(boolean serverReads) throws Exception {
+        try (var blackHole = new dev.cognigyops.testsupport.BlackHoleServer(serverReads);
+             S3Client silent = S3Client.builder()
+                     .region(Region.of(EmbeddedS3.REGION))
+                     .credentialsProvider(StaticCredentialsProvider.create(
+                             AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)))
+                     .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(java.time.Duration.ofSeconds(1)))
+                     .forcePathStyle(true)
+                     .endpointOverride(blackHole.endpoint())
+                     .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                             .apiCallTimeout(java.time.Duration.ofSeconds(1)).apiCallAttemptTimeout(java.time.Duration.ofSeconds(1)))
+                     .build()) {
+            // 32 MB: more than the socket buffers hold, so a server that reads nothing stalls the writes
+            byte[] artifact = randomBytes(32 * 1024 * 1024, 7);
+            long started = System.nanoTime();
+
+            dev.cognigyops.runs.RunFailure failure = catchThrowableOfType(dev.cognigyops.runs.RunFailure.class,
+                    () -> new ArtifactStore(silent, Clock.systemUTC()).store(new ByteArrayInputStream(artifact), artifact.length,
+                            BUCKET, "models/m.onnx", "application/octet-stream", GIVEN, "run-1"));
+
+            long tookMs = java.time.Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertThat(failure).isNotNull();
+            assertThat(failure.code()).isEqualTo(dev.cognigyops.runs.ErrorCode.STORAGE_ERROR);
+            assertThat(failure.getMessage()).startsWith("S3 did not answer within 1 s storing s3://" + BUCKET + "/models/m.onnx");
+            assertThat(tookMs).as("one bound, not two").isBetween(900L, 1900L);
+            assertThat(blackHole.connections()).as("the silent S3 is not asked again (no clean-up call)").isEqualTo(1);
+        }
     }
 
     @Test
