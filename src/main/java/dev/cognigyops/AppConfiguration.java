@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.auth.TokenProvider;
-import dev.cognigyops.export.ArtifactDownload;
-import dev.cognigyops.export.NluExport;
+import dev.cognigyops.nluexport.ArtifactDownload;
+import dev.cognigyops.nluexport.NluExport;
 import dev.cognigyops.http.OutboundCalls;
 import dev.cognigyops.http.RetryPolicy;
 import dev.cognigyops.poll.PollLoop;
@@ -130,6 +130,7 @@ public class AppConfiguration implements CamelConfiguration {
         var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock);
 
         registry.bind("settings", settings);
+        registry.bind("callSteps", new dev.cognigyops.http.CallSteps());
         registry.bind("auditLog", audit);
         registry.bind("topicOutbox", outbox);
         registry.bind("webhookOutcome", new dev.cognigyops.webhook.WebhookOutcome(audit));

@@ -6,7 +6,7 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.testsupport.EmbeddedS3;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;

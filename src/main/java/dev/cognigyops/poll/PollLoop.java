@@ -101,6 +101,19 @@ public final class PollLoop {
         s.lastStatus = status;
     }
 
+    /**
+     * Step after a read, for operations whose run state answers for itself: done or pending, as the
+     * state ({@link dev.cognigyops.runs.OperationState#pollDone()}) says after the read was recorded in it.
+     */
+    public void report(Exchange exchange) {
+        var state = exchange.getProperty(dev.cognigyops.runs.OperationState.PROPERTY, dev.cognigyops.runs.OperationState.class);
+        if (state.pollDone()) {
+            done(exchange);
+        } else {
+            pending(exchange, state.pollStatus());
+        }
+    }
+
     /** Sets the wait before the next read from a server's estimate, within the loop's cap. */
     public static void suggestDelay(Exchange exchange, Duration delay) {
         State s = state(exchange);

@@ -38,6 +38,7 @@ public final class RunContext {
     private volatile ErrorCode errorCode;
     private volatile String errorMessage;
     private volatile Instant finishedAt;
+    private volatile JsonNode resumeFrom;
 
     RunContext(String runId, String requestId, String operation, Trigger trigger, String source, Instant startedAt,
                JsonNode payload, Admission admission, List<String> violations) {
@@ -71,6 +72,13 @@ public final class RunContext {
     public ErrorCode errorCode() { return errorCode; }
     public String errorMessage() { return errorMessage; }
     public Instant finishedAt() { return finishedAt; }
+
+    /** A saved run state this run goes on from (its operation's state as JSON), or null for a new run. */
+    public JsonNode resumeFrom() { return resumeFrom; }
+
+    public void resumeFrom(JsonNode savedState) {
+        this.resumeFrom = savedState;
+    }
 
     public boolean isAccepted() { return admission == Admission.ACCEPTED; }
     public boolean isRejected() { return admission == Admission.REJECTED; }

@@ -35,6 +35,8 @@ public final class RunDispatch {
     public static final String OPERATION_HINT = "runOperationHint";
     /** Optional: the request's size in bytes as its trigger knows it before reading it (a file's length). */
     public static final String DECLARED_SIZE = "runRequestSize";
+    /** Optional: the saved state (JSON) of the run's operation to go on from instead of starting anew. */
+    public static final String RESUME_STATE = "runResumeState";
     /** Set by {@link #finish} when the result file could not be written: what went wrong. */
     public static final String RESULT_NOT_WRITTEN = "runResultNotWritten";
 
@@ -66,6 +68,7 @@ public final class RunDispatch {
         String source = exchange.getProperty(SOURCE, String.class);
         String hint = exchange.getProperty(OPERATION_HINT, String.class);
         RunContext run = requests.open(text, trigger, source, hint);
+        run.resumeFrom(exchange.getProperty(RESUME_STATE, com.fasterxml.jackson.databind.JsonNode.class));
         exchange.setProperty(RunContext.PROPERTY, run);
         if (run.isDuplicate()) {
             log.info("request {} from {} ({}) has already run or is running: not started again",
@@ -105,6 +108,14 @@ public final class RunDispatch {
             return RequestText.decode(text.getBytes(StandardCharsets.UTF_8), maxRequestBytes);
         }
         return RequestText.decode(exchange.getMessage().getBody(byte[].class), maxRequestBytes);
+    }
+
+    /** Step at the end of an operation: the output it returned (the body) becomes the result's {@code output}. */
+    public void output(Exchange exchange) {
+        com.fasterxml.jackson.databind.JsonNode output = exchange.getMessage().getBody(com.fasterxml.jackson.databind.JsonNode.class);
+        if (output != null && output.isObject()) {
+            RunContext.of(exchange).output().setAll((ObjectNode) output);
+        }
     }
 
     /** Step, in the catch block: the run ends FAILED (or CANCELLED) with a code and a message. */

@@ -14,7 +14,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.testsupport.EmbeddedKafka;
 

@@ -15,7 +15,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;

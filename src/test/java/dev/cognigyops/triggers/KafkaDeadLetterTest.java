@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.testsupport.EmbeddedKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.testsupport.EmbeddedKafka;
 

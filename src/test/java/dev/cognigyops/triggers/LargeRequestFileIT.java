@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.cognigyops.JarTestServers;
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.testsupport.AppProcess;
 

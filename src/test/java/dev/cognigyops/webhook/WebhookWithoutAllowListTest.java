@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
 import dev.cognigyops.deploy.DeployStubs;
-import dev.cognigyops.export.ExportStubs;
+import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;

@@ -1,4 +1,4 @@
-package dev.cognigyops.export;
+package dev.cognigyops.nluexport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

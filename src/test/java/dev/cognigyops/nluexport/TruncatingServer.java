@@ -1,4 +1,4 @@
-package dev.cognigyops.export;
+package dev.cognigyops.nluexport;
 
 import java.io.BufferedReader;
 import java.io.IOException;

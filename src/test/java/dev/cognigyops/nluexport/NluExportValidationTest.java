@@ -1,4 +1,4 @@
-package dev.cognigyops.export;
+package dev.cognigyops.nluexport;
 
 import java.util.List;
 import java.util.Properties;

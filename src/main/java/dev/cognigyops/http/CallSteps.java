@@ -1,0 +1,57 @@
+package dev.cognigyops.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.camel.Exchange;
+
+import dev.cognigyops.runs.OperationState;
+import dev.cognigyops.runs.RunContext;
+
+/**
+ * The platform side of the call templates in {@code routes/calls.camel.yaml}: turns a template's
+ * declared parameters (method, path template, audit action) and the run's {@link OperationState}
+ * into the {@link OutboundCall} that {@code direct:cognigy-call} makes, and hands the answer back as
+ * the body. The path is built by {@link PathTemplate} from the state's values.
+ */
+public final class CallSteps {
+
+    public static final String METHOD = "callMethod";
+    public static final String PATH = "callPath";
+    public static final String ACTION = "callAction";
+    public static final String WEBHOOK_URL = "callWebhookUrl";
+
+    /** Before {@code direct:cognigy-call}: the tenant call the template describes; the body, if any, is sent as JSON. */
+    public void cognigy(Exchange exchange) {
+        var message = exchange.getMessage();
+        OperationState state = state(exchange);
+        String path = PathTemplate.expand(message.getHeader(PATH, String.class), state.pathValues());
+        JsonNode body = message.getBody(JsonNode.class);
+        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy(message.getHeader(METHOD, String.class), path, body,
+                message.getHeader(ACTION, String.class), state.resource()));
+    }
+
+    /** Before {@code direct:notify-webhook}: the webhook call, to the URL in the header, with the body as payload. */
+    public void webhook(Exchange exchange) {
+        var message = exchange.getMessage();
+        exchange.setProperty(OutboundCalls.CALL, OutboundCall.webhook(message.getHeader(WEBHOOK_URL, String.class),
+                message.getBody(JsonNode.class), message.getHeader(ACTION, String.class), state(exchange).resource()));
+    }
+
+    /** After the call: its answer (an empty object for an empty body). */
+    public JsonNode answer(Exchange exchange) {
+        return OutboundCalls.response(exchange);
+    }
+
+    /** After the webhook step: what became of it, as shown in the run's output ({@code delivered, attempts, error?}). */
+    public JsonNode webhookOutcome(Exchange exchange) {
+        return RunContext.of(exchange).output().path("webhook");
+    }
+
+    private static OperationState state(Exchange exchange) {
+        OperationState state = exchange.getProperty(OperationState.PROPERTY, OperationState.class);
+        if (state == null) {
+            throw new IllegalStateException("no run state in the exchange property '" + OperationState.PROPERTY + "'");
+        }
+        return state;
+    }
+}
