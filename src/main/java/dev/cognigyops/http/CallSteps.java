@@ -1,5 +1,8 @@
 package dev.cognigyops.http;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
@@ -18,6 +21,7 @@ public final class CallSteps {
     public static final String METHOD = "callMethod";
     public static final String PATH = "callPath";
     public static final String ACTION = "callAction";
+    public static final String QUERY = "callQuery";
     public static final String WEBHOOK_URL = "callWebhookUrl";
 
     /** Before {@code direct:cognigy-call}: the tenant call the template describes; the body, if any, is sent as JSON. */
@@ -26,8 +30,41 @@ public final class CallSteps {
         OperationState state = state(exchange);
         String path = PathTemplate.expand(message.getHeader(PATH, String.class), state.pathValues());
         JsonNode body = message.getBody(JsonNode.class);
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy(message.getHeader(METHOD, String.class), path, body,
-                message.getHeader(ACTION, String.class), state.resource()));
+        OutboundCall call = OutboundCall.cognigy(message.getHeader(METHOD, String.class), path, body,
+                message.getHeader(ACTION, String.class), state.resource());
+        Map<String, String> query = query(message.getHeader(QUERY, String.class), state.pathValues());
+        if (!query.isEmpty()) {
+            call = call.withQuery(query);
+        }
+        for (Map.Entry<String, String> header : state.callHeaders().entrySet()) {
+            call = call.withHeader(header.getKey(), header.getValue());
+        }
+        exchange.setProperty(OutboundCalls.CALL, call);
+    }
+
+    /**
+     * A template's query, {@code name=value&name={placeholder}}: placeholders are filled from the
+     * state (the values are encoded when the call is sent); a parameter whose placeholder has no
+     * value is left out.
+     */
+    static Map<String, String> query(String template, Map<String, String> values) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (template == null || template.isBlank()) {
+            return query;
+        }
+        for (String pair : template.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            if (value.startsWith("{") && value.endsWith("}")) {
+                value = values.get(value.substring(1, value.length() - 1));
+                if (value == null) {
+                    continue;
+                }
+            }
+            query.put(name, value);
+        }
+        return query;
     }
 
     /** Before {@code direct:notify-webhook}: the webhook call, to the URL in the header, with the body as payload. */

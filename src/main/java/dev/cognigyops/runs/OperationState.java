@@ -17,6 +17,11 @@ public interface OperationState {
     /** Values of the {@code {name}} placeholders in this run's call paths (each becomes one encoded segment). */
     Map<String, String> pathValues();
 
+    /** Extra request headers on this run's Cognigy calls (e.g. an {@code X-Request-Id} kept across retries); never credentials. */
+    default Map<String, String> callHeaders() {
+        return Map.of();
+    }
+
     /** The audit resource of this run's calls, e.g. {@code nlu:<modelId>:<version>}. */
     String resource();
 
