@@ -43,7 +43,8 @@ public final class ArtifactStore {
 
     /** S3's limit for a single PUT and a single CopyObject. */
     static final long SINGLE_REQUEST_LIMIT = 5L * 1024 * 1024 * 1024;
-    static final int PART_SIZE = 8 * 1024 * 1024;
+    /** S3's smallest part: 1,024 of them reach the 5 GiB limit, and eight fit in 40 MiB. */
+    static final int PART_SIZE = 5 * 1024 * 1024;
 
     /** What an S3 failure is, for what happens next. */
     enum S3Failure {
@@ -57,12 +58,18 @@ public final class ArtifactStore {
 
     private final S3Client s3;
     private final Clock clock;
+    private final PartBuffers buffers;
     /** The bound on every call, as messages say it: "within 300 s". */
     private final String within;
 
     public ArtifactStore(S3Client s3, Clock clock) {
+        this(s3, clock, PartBuffers.forHeap(PART_SIZE));
+    }
+
+    ArtifactStore(S3Client s3, Clock clock, PartBuffers buffers) {
         this.s3 = s3;
         this.clock = clock;
+        this.buffers = buffers;
         this.within = s3.serviceClientConfiguration().overrideConfiguration().apiCallTimeout()
                 .map(ArtifactStore::within).orElse("in time");
     }
@@ -165,9 +172,22 @@ public final class ArtifactStore {
                 Duration.between(started, clock.instant()).toMillis() / 1000.0);
     }
 
-    /** Uploads the stream in parts of {@link #PART_SIZE}; false when it was empty and nothing was created. */
+    /**
+     * Uploads the stream in parts of {@link #PART_SIZE} through one buffer of the shared, bounded
+     * {@link PartBuffers} (each part is sent from it, not copied); false when it was empty and nothing
+     * was created.
+     */
     private boolean multipartUpload(HashingInputStream in, String bucket, String key, String contentType) throws IOException {
-        byte[] buffer = new byte[PART_SIZE];
+        byte[] buffer = buffers.take();
+        try {
+            return multipartUpload(in, bucket, key, contentType, buffer);
+        } finally {
+            buffers.give(buffer);
+        }
+    }
+
+    private boolean multipartUpload(HashingInputStream in, String bucket, String key, String contentType, byte[] buffer)
+            throws IOException {
         int filled = in.readNBytes(buffer, 0, buffer.length);
         if (filled == 0) {
             return false;
@@ -179,9 +199,10 @@ public final class ArtifactStore {
             int partNumber = 1;
             while (filled > 0) {
                 int number = partNumber++;
-                byte[] part = java.util.Arrays.copyOf(buffer, filled);
+                int length = filled;
                 String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                        .contentLength((long) part.length), RequestBody.fromBytes(part)).eTag();
+                        .contentLength((long) length), RequestBody.fromInputStream(
+                                new java.io.ByteArrayInputStream(buffer, 0, length), length)).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 filled = filled < buffer.length ? 0 : in.readNBytes(buffer, 0, buffer.length);
             }
