@@ -17,6 +17,7 @@ import org.apache.camel.Exchange;
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -105,9 +106,8 @@ public final class NluExport implements Operation {
                 run.payloadText("s3Key", null), run.payloadText("webhookUrl", settings.get("cognigy.webhook.url", null)),
                 clock.instant());
         exchange.setProperty(ExportState.PROPERTY, state);
-        call(exchange, OutboundCall.cognigy("GET", settings.get("cognigy.api.nlu-model-version",
-                        "/api/v1/nlu/models/{modelId}/versions/{version}")
-                .replace("{modelId}", state.modelId).replace("{version}", state.version),
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.nlu-model-version",
+                        "/api/v1/nlu/models/{modelId}/versions/{version}"), Map.of("modelId", state.modelId, "version", state.version)),
                 null, "MODEL_VERSION_CHECKED", state.resource()));
     }
 
@@ -126,8 +126,8 @@ public final class NluExport implements Operation {
         ObjectNode metadata = body.putObject("metadata");
         metadata.put("exported_by", AuditLog.ACTOR);
         metadata.put("runId", RunContext.of(exchange).runId());
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlu-exports",
-                        "/api/v1/nlu/models/{modelId}/exports").replace("{modelId}", state.modelId),
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.get("cognigy.api.nlu-exports",
+                        "/api/v1/nlu/models/{modelId}/exports"), Map.of("modelId", state.modelId)),
                 body, "EXPORT_REQUESTED", state.resource()));
     }
 
@@ -146,8 +146,9 @@ public final class NluExport implements Operation {
     /** Poll step: ask for the job. */
     public void readJob(Exchange exchange) {
         ExportState state = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", settings.get("cognigy.api.jobs", "/api/v1/jobs/{jobId}")
-                .replace("{jobId}", state.jobId), null, "EXPORT_JOB_STATUS", state.resource()));
+        // the job id is Cognigy's, not checked like the payload's ids: encoded all the same
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.jobs", "/api/v1/jobs/{jobId}"),
+                Map.of("jobId", state.jobId)), null, "EXPORT_JOB_STATUS", state.resource()));
     }
 
     /** Poll step: interpret the job's status. */

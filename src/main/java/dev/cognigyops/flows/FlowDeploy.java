@@ -23,6 +23,7 @@ import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -475,8 +476,8 @@ public final class FlowDeploy implements Operation {
         ObjectNode body = Json.object();
         body.put("targetVersion", state.manifest.entry(id).previousVersion());
         body.put("environmentId", state.environment);
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.flow-rollback",
-                "/api/v2/flows/{flowId}/rollback").replace("{flowId}", id), body, "FLOW_ROLLED_BACK", state.resource(id)));
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.get("cognigy.api.flow-rollback",
+                "/api/v2/flows/{flowId}/rollback"), Map.of("flowId", id)), body, "FLOW_ROLLED_BACK", state.resource(id)));
     }
 
     public void rolledBack(Exchange exchange) {
@@ -594,8 +595,9 @@ public final class FlowDeploy implements Operation {
     }
 
     private OutboundCall statusCall(DeployState state, String id, String action) {
-        return OutboundCall.cognigy("GET", settings.get("cognigy.api.flow-status", "/api/v2/flows/{flowId}/status")
-                .replace("{flowId}", id), null, action, state.resource(id))
+        // flow ids come from Cognigy's listing: encoded like any other value
+        return OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.flow-status", "/api/v2/flows/{flowId}/status"),
+                Map.of("flowId", id)), null, action, state.resource(id))
                 .withQuery(Map.of("environmentId", state.environment));
     }
 

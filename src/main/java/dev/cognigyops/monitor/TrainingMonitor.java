@@ -18,6 +18,7 @@ import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -367,7 +368,7 @@ public final class TrainingMonitor implements Operation {
 
     private String path(Exchange exchange, String setting, String fallback) {
         MonitorRequest r = state(exchange).request;
-        return settings.get(setting, fallback).replace("{projectId}", r.projectId()).replace("{jobId}", r.jobId());
+        return PathTemplate.expand(settings.get(setting, fallback), Map.of("projectId", r.projectId(), "jobId", r.jobId()));
     }
 
 

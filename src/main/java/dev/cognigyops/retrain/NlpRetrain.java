@@ -2,8 +2,6 @@ package dev.cognigyops.retrain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +19,7 @@ import org.apache.camel.Exchange;
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -131,8 +130,8 @@ public final class NlpRetrain implements Operation {
     /** Poll step: ask for the job. */
     public void readJob(Exchange exchange) {
         RetrainState state = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", settings.get("cognigy.api.nlp-training-job",
-                        "/api/v2/ai/nlp/training/jobs/{jobId}").replace("{jobId}", segment(state.jobId)),
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.nlp-training-job",
+                        "/api/v2/ai/nlp/training/jobs/{jobId}"), Map.of("jobId", state.jobId)),
                 null, "TRAINING_JOB_STATUS", state.resource()));
     }
 
@@ -260,8 +259,8 @@ public final class NlpRetrain implements Operation {
         RetrainState state = state(exchange);
         ObjectNode body = Json.object();
         body.put("target_version_id", state.payload.rollbackTriggerVersionId());
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlp-model-rollback",
-                        "/api/v2/ai/nlp/models/{modelId}/rollback").replace("{modelId}", segment(state.payload.modelId())),
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.get("cognigy.api.nlp-model-rollback",
+                        "/api/v2/ai/nlp/models/{modelId}/rollback"), Map.of("modelId", state.payload.modelId())),
                 body, "MODEL_ROLLBACK_REQUESTED", state.resource()));
     }
 
@@ -366,9 +365,9 @@ public final class NlpRetrain implements Operation {
     // ---- helpers
 
     private OutboundCall metricsCall(RetrainState state, String versionId, String action) {
-        return OutboundCall.cognigy("GET", settings.get("cognigy.api.nlp-model-metrics",
-                        "/api/v2/ai/nlp/models/{modelId}/versions/{versionId}/metrics")
-                        .replace("{modelId}", segment(state.payload.modelId())).replace("{versionId}", segment(versionId)),
+        return OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.nlp-model-metrics",
+                        "/api/v2/ai/nlp/models/{modelId}/versions/{versionId}/metrics"),
+                        Map.of("modelId", state.payload.modelId(), "versionId", versionId)),
                 null, action, "nlp:" + state.payload.modelId() + ":" + versionId)
                 .withQuery(Map.of("include_bias_detection", "true", "include_precision_recall", "true"));
     }
@@ -395,10 +394,5 @@ public final class NlpRetrain implements Operation {
     static double seconds(Instant from, Instant to) {
         return BigDecimal.valueOf(Duration.between(from, to).toMillis()).divide(BigDecimal.valueOf(1000), 3,
                 RoundingMode.HALF_UP).doubleValue();
-    }
-
-    /** A path segment, percent-encoded. */
-    static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
