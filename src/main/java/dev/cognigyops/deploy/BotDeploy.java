@@ -43,8 +43,6 @@ import dev.cognigyops.webhook.WebhookTargets;
 public final class BotDeploy implements Operation {
 
     public static final String NAME = "bot-deploy";
-    static final String DEFAULT_SCOPES = "bot:read bot:write environment:read environment:write deployment:read "
-            + "deployment:write nlu:read webhook:read";
     private static final Set<String> FIELDS = Set.of("botId", "targetEnvironmentId", "nluModelId", "flowReferences",
             "webhookUrls", "primaryEnvironmentId", "secondaryEnvironmentId", "syncRegions");
     private static final Set<String> FLOW_FIELDS = Set.of("flowId", "version");
@@ -78,7 +76,7 @@ public final class BotDeploy implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     // ---- 1. the payload
@@ -181,7 +179,7 @@ public final class BotDeploy implements Operation {
                 run.payloadText("nluModelId", null), run.payloadText("primaryEnvironmentId", null),
                 run.payloadText("secondaryEnvironmentId", null), flows, texts(p.get("webhookUrls")), regions(p), clock.instant());
         exchange.setProperty(DeployRun.PROPERTY, d);
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.nlu-model", "/v1/nlu/models/{nluModelId}",
+        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.nlu-model",
                 Map.of("nluModelId", d.nluModelId)), null, "NLU_MODEL_CHECKED", "nlu:" + d.nluModelId));
     }
 
@@ -233,7 +231,7 @@ public final class BotDeploy implements Operation {
     public void askFlowVersions(Exchange exchange) {
         DeployRun d = state(exchange);
         String flowId = d.flowIds.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.bot-flow-versions", "/v1/bots/{botId}/flows/{flowId}/versions",
+        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.bot-flow-versions",
                 Map.of("botId", d.botId, "flowId", flowId)), null, "FLOW_VERSIONS_CHECKED",
                 "flow:" + d.botId + ":" + flowId));
     }
@@ -270,7 +268,7 @@ public final class BotDeploy implements Operation {
     public void checkWebhooks(Exchange exchange) {
         DeployRun d = state(exchange);
         if (!d.webhookUrls.isEmpty()) {
-            Duration timeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.webhook-check-timeout-ms", "5000")));
+            Duration timeout = settings.requireMillis("cognigy.deploy.webhook-check-timeout-ms");
             for (WebhookProbe.Check check : webhooks.check(d.webhookUrls, timeout)) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("request", "HEAD " + WebhookProbe.shown(check.url()));
@@ -309,7 +307,7 @@ public final class BotDeploy implements Operation {
         metadata.put("validatedAt", java.math.BigDecimal.valueOf(d.validatedAt.toEpochMilli(), 3));
         metadata.put("deployedBy", AuditLog.ACTOR);
         metadata.put("runId", RunContext.of(exchange).runId());
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments", "/v1/bots/{botId}/deployments",
+        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments",
                 Map.of("botId", d.botId)), body, "DEPLOYMENT_CREATED", d.resource()));
     }
 
@@ -337,7 +335,7 @@ public final class BotDeploy implements Operation {
         if (d.estimatedCompletionSeconds == null) {
             return 0;
         }
-        long cap = Long.parseLong(settings.get("cognigy.deploy.max-first-wait-seconds", "300"));
+        long cap = settings.requireLong("cognigy.deploy.max-first-wait-seconds");
         return Math.min(d.estimatedCompletionSeconds, cap) * 1000;
     }
 
@@ -349,7 +347,7 @@ public final class BotDeploy implements Operation {
     /** Poll step: read the status; a retry of this read (429, 5xx, 401) also keeps the limit. */
     public void readStatus(Exchange exchange) {
         DeployRun d = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status", "/v1/deployments/{deploymentId}/status",
+        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status",
                 Map.of("deploymentId", d.deploymentId)), null, "DEPLOYMENT_STATUS", d.resource()));
         CallPacer pacer = proposed -> statusReads.reserveWait(d.deploymentId, Duration.ofMillis(proposed)).toMillis();
         exchange.setProperty(OutboundCalls.PACER, pacer);
@@ -400,7 +398,7 @@ public final class BotDeploy implements Operation {
     public void askRollback(Exchange exchange) {
         DeployRun d = state(exchange);
         d.rollbackTriggered = true;
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback", "/v1/deployments/{deploymentId}/rollback",
+        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback",
                 Map.of("deploymentId", d.deploymentId)), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
     }
 
@@ -428,7 +426,7 @@ public final class BotDeploy implements Operation {
     public void switchTraffic(Exchange exchange) {
         DeployRun d = state(exchange);
         d.routingSent = TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId);
-        call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", "/v1/environments/routing", Map.of()),
+        call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", Map.of()),
                 d.routingSent, "ROUTING_SWITCHED", d.resource()));
     }
 
@@ -473,7 +471,7 @@ public final class BotDeploy implements Operation {
         body.put("syncType", "full_configuration");
         body.put("includeNluModels", true);
         body.put("includeWebhooks", true);
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.sync-jobs", "/v1/sync/jobs", Map.of()), body,
+        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.sync-jobs", Map.of()), body,
                 "SYNC_JOB_STARTED", d.resource() + ":" + region));
     }
 
@@ -552,7 +550,7 @@ public final class BotDeploy implements Operation {
         details.put("end_time", end.toString());
         details.put("latency_ms", Duration.between(d.startedAt, end).toMillis());
         details.put("status", status);
-        details.put("region", settings.get("cognigy.deploy.region", "global"));
+        details.put("region", settings.require("cognigy.deploy.region"));
         details.put("rollback_triggered", d.rollbackTriggered);
         details.put("nlu_model_id", d.nluModelId);
         details.put("webhook_count", d.webhookUrls.size());
@@ -577,8 +575,8 @@ public final class BotDeploy implements Operation {
      * The call's path from its setting, each value one percent-encoded segment: the payload's ids are
      * checked against {@code ID}, the deployment id is Cognigy's and is not.
      */
-    private String path(String key, String fallback, Map<String, String> values) {
-        return PathTemplate.expand(settings.get(key, fallback), values);
+    private String path(String key, Map<String, String> values) {
+        return PathTemplate.expand(settings.require(key), values);
     }
 
     private static String serverSaid(Exchange exchange) {

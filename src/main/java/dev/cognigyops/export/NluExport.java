@@ -38,7 +38,6 @@ import dev.cognigyops.webhook.WebhookTargets;
 public final class NluExport implements Operation {
 
     public static final String NAME = "nlu-export";
-    static final String DEFAULT_SCOPES = "nlu:models:export jobs:read artifacts:download";
     private static final Set<String> FIELDS = Set.of("modelId", "modelVersion", "format", "s3Bucket", "s3Key", "webhookUrl");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_]{1,32}");
@@ -70,7 +69,7 @@ public final class NluExport implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     @Override
@@ -106,8 +105,8 @@ public final class NluExport implements Operation {
                 run.payloadText("s3Key", null), run.payloadText("webhookUrl", settings.get("cognigy.webhook.url", null)),
                 clock.instant());
         exchange.setProperty(ExportState.PROPERTY, state);
-        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.nlu-model-version",
-                        "/api/v1/nlu/models/{modelId}/versions/{version}"), Map.of("modelId", state.modelId, "version", state.version)),
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.nlu-model-version"),
+                        Map.of("modelId", state.modelId, "version", state.version)),
                 null, "MODEL_VERSION_CHECKED", state.resource()));
     }
 
@@ -126,8 +125,8 @@ public final class NluExport implements Operation {
         ObjectNode metadata = body.putObject("metadata");
         metadata.put("exported_by", AuditLog.ACTOR);
         metadata.put("runId", RunContext.of(exchange).runId());
-        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.get("cognigy.api.nlu-exports",
-                        "/api/v1/nlu/models/{modelId}/exports"), Map.of("modelId", state.modelId)),
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.require("cognigy.api.nlu-exports"),
+                        Map.of("modelId", state.modelId)),
                 body, "EXPORT_REQUESTED", state.resource()));
     }
 
@@ -147,7 +146,7 @@ public final class NluExport implements Operation {
     public void readJob(Exchange exchange) {
         ExportState state = state(exchange);
         // the job id is Cognigy's, not checked like the payload's ids: encoded all the same
-        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.jobs", "/api/v1/jobs/{jobId}"),
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.jobs"),
                 Map.of("jobId", state.jobId)), null, "EXPORT_JOB_STATUS", state.resource()));
     }
 

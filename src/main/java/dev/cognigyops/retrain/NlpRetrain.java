@@ -44,7 +44,6 @@ import static dev.cognigyops.retrain.RetrainSteps.state;
 public final class NlpRetrain implements Operation {
 
     public static final String NAME = "nlp-retrain";
-    static final String DEFAULT_SCOPES = "ai:nlp:read ai:nlp:write ai:training:execute ai:models:rollback";
     /** Seed 004's TrainingPayload: what Cognigy receives (the gate, baseline and experiment are ours). */
     private static final List<String> SUBMITTED_FIELDS = List.of("modelId", "trainingDataSliceMatrix",
             "convergenceThreshold", "computeConstraints", "maxDatasetSize", "rollbackTriggerVersionId");
@@ -66,7 +65,7 @@ public final class NlpRetrain implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     @Override
@@ -94,8 +93,8 @@ public final class NlpRetrain implements Operation {
             }
         }
         state.submittedAt = clock.instant();
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlp-training-jobs",
-                        "/api/v2/ai/nlp/training/jobs"), body, "TRAINING_JOB_SUBMITTED", state.resource())
+        call(exchange, OutboundCall.cognigy("POST", settings.require("cognigy.api.nlp-training-jobs"), body,
+                        "TRAINING_JOB_SUBMITTED", state.resource())
                 .withHeader("X-Request-Id", state.submitRequestId));
     }
 
@@ -117,7 +116,7 @@ public final class NlpRetrain implements Operation {
         }
         state.modelVersionId = Json.text(answer, "modelVersionId");
         state.jobStatus = Json.text(answer, "status");
-        long grace = settings.forOperationLong("cognigy.retrain", null, "job-grace-seconds", 120);
+        long grace = settings.requireLong("cognigy.retrain.job-grace-seconds");
         state.pollDeadline = state.submittedAt.plusSeconds(state.payload.computeConstraints().timeoutSeconds() + grace);
         Map<String, Object> details = event(state, "retrain_initiated");
         details.put("status", state.jobStatus);
@@ -130,8 +129,8 @@ public final class NlpRetrain implements Operation {
     /** Poll step: ask for the job. */
     public void readJob(Exchange exchange) {
         RetrainState state = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.nlp-training-job",
-                        "/api/v2/ai/nlp/training/jobs/{jobId}"), Map.of("jobId", state.jobId)),
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.nlp-training-job"),
+                        Map.of("jobId", state.jobId)),
                 null, "TRAINING_JOB_STATUS", state.resource()));
     }
 
@@ -259,8 +258,8 @@ public final class NlpRetrain implements Operation {
         RetrainState state = state(exchange);
         ObjectNode body = Json.object();
         body.put("target_version_id", state.payload.rollbackTriggerVersionId());
-        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.get("cognigy.api.nlp-model-rollback",
-                        "/api/v2/ai/nlp/models/{modelId}/rollback"), Map.of("modelId", state.payload.modelId())),
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.require("cognigy.api.nlp-model-rollback"),
+                        Map.of("modelId", state.payload.modelId())),
                 body, "MODEL_ROLLBACK_REQUESTED", state.resource()));
     }
 
@@ -365,8 +364,7 @@ public final class NlpRetrain implements Operation {
     // ---- helpers
 
     private OutboundCall metricsCall(RetrainState state, String versionId, String action) {
-        return OutboundCall.cognigy("GET", PathTemplate.expand(settings.get("cognigy.api.nlp-model-metrics",
-                        "/api/v2/ai/nlp/models/{modelId}/versions/{versionId}/metrics"),
+        return OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.nlp-model-metrics"),
                         Map.of("modelId", state.payload.modelId(), "versionId", versionId)),
                 null, action, "nlp:" + state.payload.modelId() + ":" + versionId)
                 .withQuery(Map.of("include_bias_detection", "true", "include_precision_recall", "true"));
