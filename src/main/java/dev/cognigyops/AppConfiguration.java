@@ -69,15 +69,15 @@ public class AppConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
 
         String baseUrl = settings.require("cognigy.base-url");
-        Duration connectTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.connect-timeout-ms", "10000")));
-        Duration responseTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.http.response-timeout-ms", "30000")));
+        Duration connectTimeout = settings.requireMillis("cognigy.http.connect-timeout-ms");
+        Duration responseTimeout = settings.requireMillis("cognigy.http.response-timeout-ms");
         // token endpoint and artifact downloads: the client never follows a redirect by itself (it would
         // keep the Authorization header across origins); ArtifactDownload follows by RedirectRule
         HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
 
-        Path results = Path.of(settings.get("cognigy.results.dir", "results"));
-        Path auditFile = Path.of(settings.get("cognigy.audit.file", "audit/audit.jsonl"));
+        Path results = Path.of(settings.require("cognigy.results.dir"));
+        Path auditFile = Path.of(settings.require("cognigy.audit.file"));
         TopicOutbox outbox = topicOutbox(context, settings, results, auditFile);
         AuditLog audit = new AuditLog(auditFile, clock, outbox::queueAuditEvent);
         S3Client s3 = s3Client(settings);
@@ -98,9 +98,9 @@ public class AppConfiguration implements CamelConfiguration {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings,
                 new dev.cognigyops.deploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock),
-                new dev.cognigyops.deploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
-                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))),
-                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-margin-ms", "1000"))), clock),
+                new dev.cognigyops.deploy.StatusReadLimiter(settings.requireInt("cognigy.deploy.status-reads-per-window"),
+                        settings.requireMillis("cognigy.deploy.status-read-window-ms"),
+                        settings.requireMillis("cognigy.deploy.status-read-margin-ms"), clock),
                 audit, clock);
         registry.bind("botDeploy", botDeploy);
         operations.add(botDeploy);
@@ -124,7 +124,7 @@ public class AppConfiguration implements CamelConfiguration {
                 URI.create(settings.get("cognigy.auth.token-url", stripSlash(baseUrl) + "/oauth/token")),
                 settings.get("cognigy.auth.client-id", ""), settings.get("cognigy.auth.client-secret", ""),
                 TokenProvider.ClientAuthentication.valueOf(
-                        settings.get("cognigy.auth.client-authentication", "post").toUpperCase(Locale.ROOT)),
+                        settings.require("cognigy.auth.client-authentication").toUpperCase(Locale.ROOT)),
                 responseTimeout, clock);
         SecureRandom random = new SecureRandom();
         var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock);
@@ -136,10 +136,10 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("webhookOutcome", new dev.cognigyops.webhook.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
-                Long.parseLong(settings.require("cognigy.requests.max-bytes"))));
+                settings.requireLong("cognigy.requests.max-bytes")));
         registry.bind("inbox", new Inbox());
         registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests,
-                Long.parseLong(settings.get("cognigy.requests.max-bytes", "1048576"))));
+                settings.requireLong("cognigy.requests.max-bytes")));
         registry.bind("outboundCalls", calls);
         registry.bind("planRetry", (Processor) calls::planRetry);
         registry.bind("reauthorize", (Processor) calls::authorize);
@@ -154,20 +154,20 @@ public class AppConfiguration implements CamelConfiguration {
      * runs with the context when Kafka is on, and takes nothing when it is off.
      */
     private static TopicOutbox topicOutbox(CamelContext context, Settings settings, Path results, Path auditFile) {
-        Duration maxBlock = Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.max-block-ms", "2000")));
-        Duration deliveryTimeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.delivery-timeout-ms", "5000")));
+        Duration maxBlock = settings.requireMillis("cognigy.kafka.max-block-ms");
+        Duration deliveryTimeout = settings.requireMillis("cognigy.kafka.delivery-timeout-ms");
         if (deliveryTimeout.compareTo(maxBlock) < 0) {
             // the producer's request timeout is max-block-ms, and Kafka refuses a delivery timeout below it
             throw new IllegalStateException("cognigy.kafka.delivery-timeout-ms (" + deliveryTimeout.toMillis()
                     + ") must be at least cognigy.kafka.max-block-ms (" + maxBlock.toMillis() + ")");
         }
         var where = new TopicOutbox.Where(settings.get("cognigy.kafka.brokers", ""),
-                settings.get("cognigy.kafka.results-topic", "cognigy.run-results"),
-                settings.get("cognigy.kafka.audit-topic", "cognigy.audit"), results, auditFile);
-        var limits = new TopicOutbox.Limits(Integer.parseInt(settings.get("cognigy.kafka.outbox-capacity", "10000")),
+                settings.require("cognigy.kafka.results-topic"),
+                settings.require("cognigy.kafka.audit-topic"), results, auditFile);
+        var limits = new TopicOutbox.Limits(settings.requireInt("cognigy.kafka.outbox-capacity"),
                 OUTBOX_BATCH,
-                new OutboxBackoff(Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.retry.first-delay-ms", "1000"))),
-                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.kafka.retry.max-delay-ms", "30000")))),
+                new OutboxBackoff(settings.requireMillis("cognigy.kafka.retry.first-delay-ms"),
+                        settings.requireMillis("cognigy.kafka.retry.max-delay-ms")),
                 maxBlock, maxBlock.plus(deliveryTimeout));
         var outbox = new TopicOutbox(new CamelTopicSender(context), where, limits);
         if (outbox.isOn()) {
@@ -180,12 +180,12 @@ public class AppConfiguration implements CamelConfiguration {
         // every S3 call ends within this (SPEC §10), from its first byte to its answer: a server-side copy of
         // a large artifact sends nothing until it is done (about 6 s a GiB), and the streamed PUT of an
         // artifact lasts as long as its download
-        Duration callTimeout = Duration.ofSeconds(Long.parseLong(settings.get("cognigy.s3.read-timeout-seconds", "300")));
+        Duration callTimeout = settings.requireSeconds("cognigy.s3.read-timeout-seconds");
         S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(settings.get("cognigy.s3.region", "us-east-1")))
+                .region(Region.of(settings.require("cognigy.s3.region")))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(callTimeout))
-                .forcePathStyle(settings.flag("cognigy.s3.path-style", false))
+                .forcePathStyle(settings.requireBoolean("cognigy.s3.path-style"))
                 // a streamed upload cannot be replayed: a failed transfer is retried whole, by RetryPolicy
                 .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(callTimeout).apiCallAttemptTimeout(callTimeout))

@@ -22,6 +22,7 @@ import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -42,8 +43,6 @@ import dev.cognigyops.webhook.WebhookTargets;
 public final class BotDeploy implements Operation {
 
     public static final String NAME = "bot-deploy";
-    static final String DEFAULT_SCOPES = "bot:read bot:write environment:read environment:write deployment:read "
-            + "deployment:write nlu:read webhook:read";
     private static final Set<String> FIELDS = Set.of("botId", "targetEnvironmentId", "nluModelId", "flowReferences",
             "webhookUrls", "primaryEnvironmentId", "secondaryEnvironmentId", "syncRegions");
     private static final Set<String> FLOW_FIELDS = Set.of("flowId", "version");
@@ -77,7 +76,7 @@ public final class BotDeploy implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     // ---- 1. the payload
@@ -180,8 +179,8 @@ public final class BotDeploy implements Operation {
                 run.payloadText("nluModelId", null), run.payloadText("primaryEnvironmentId", null),
                 run.payloadText("secondaryEnvironmentId", null), flows, texts(p.get("webhookUrls")), regions(p), clock.instant());
         exchange.setProperty(DeployRun.PROPERTY, d);
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.nlu-model", "/v1/nlu/models/{nluModelId}")
-                .replace("{nluModelId}", d.nluModelId), null, "NLU_MODEL_CHECKED", "nlu:" + d.nluModelId));
+        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.nlu-model",
+                Map.of("nluModelId", d.nluModelId)), null, "NLU_MODEL_CHECKED", "nlu:" + d.nluModelId));
     }
 
     /** The sync regions: the payload's, else the setting {@code cognigy.deploy.sync-regions}; never made up. */
@@ -232,8 +231,8 @@ public final class BotDeploy implements Operation {
     public void askFlowVersions(Exchange exchange) {
         DeployRun d = state(exchange);
         String flowId = d.flowIds.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.bot-flow-versions", "/v1/bots/{botId}/flows/{flowId}/versions")
-                .replace("{botId}", d.botId).replace("{flowId}", flowId), null, "FLOW_VERSIONS_CHECKED",
+        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.bot-flow-versions",
+                Map.of("botId", d.botId, "flowId", flowId)), null, "FLOW_VERSIONS_CHECKED",
                 "flow:" + d.botId + ":" + flowId));
     }
 
@@ -269,7 +268,7 @@ public final class BotDeploy implements Operation {
     public void checkWebhooks(Exchange exchange) {
         DeployRun d = state(exchange);
         if (!d.webhookUrls.isEmpty()) {
-            Duration timeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.webhook-check-timeout-ms", "5000")));
+            Duration timeout = settings.requireMillis("cognigy.deploy.webhook-check-timeout-ms");
             for (WebhookProbe.Check check : webhooks.check(d.webhookUrls, timeout)) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("request", "HEAD " + WebhookProbe.shown(check.url()));
@@ -308,8 +307,8 @@ public final class BotDeploy implements Operation {
         metadata.put("validatedAt", java.math.BigDecimal.valueOf(d.validatedAt.toEpochMilli(), 3));
         metadata.put("deployedBy", AuditLog.ACTOR);
         metadata.put("runId", RunContext.of(exchange).runId());
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments", "/v1/bots/{botId}/deployments")
-                .replace("{botId}", d.botId), body, "DEPLOYMENT_CREATED", d.resource()));
+        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments",
+                Map.of("botId", d.botId)), body, "DEPLOYMENT_CREATED", d.resource()));
     }
 
     /** Step: keep the deployment id, its Location and the server's estimate. */
@@ -336,7 +335,7 @@ public final class BotDeploy implements Operation {
         if (d.estimatedCompletionSeconds == null) {
             return 0;
         }
-        long cap = Long.parseLong(settings.get("cognigy.deploy.max-first-wait-seconds", "300"));
+        long cap = settings.requireLong("cognigy.deploy.max-first-wait-seconds");
         return Math.min(d.estimatedCompletionSeconds, cap) * 1000;
     }
 
@@ -348,8 +347,8 @@ public final class BotDeploy implements Operation {
     /** Poll step: read the status; a retry of this read (429, 5xx, 401) also keeps the limit. */
     public void readStatus(Exchange exchange) {
         DeployRun d = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status", "/v1/deployments/{deploymentId}/status")
-                .replace("{deploymentId}", segment(d.deploymentId)), null, "DEPLOYMENT_STATUS", d.resource()));
+        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status",
+                Map.of("deploymentId", d.deploymentId)), null, "DEPLOYMENT_STATUS", d.resource()));
         CallPacer pacer = proposed -> statusReads.reserveWait(d.deploymentId, Duration.ofMillis(proposed)).toMillis();
         exchange.setProperty(OutboundCalls.PACER, pacer);
     }
@@ -399,8 +398,8 @@ public final class BotDeploy implements Operation {
     public void askRollback(Exchange exchange) {
         DeployRun d = state(exchange);
         d.rollbackTriggered = true;
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback", "/v1/deployments/{deploymentId}/rollback")
-                .replace("{deploymentId}", segment(d.deploymentId)), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
+        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback",
+                Map.of("deploymentId", d.deploymentId)), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
     }
 
     /** doCatch: the rollback call failed for good; said in the result. */
@@ -427,7 +426,7 @@ public final class BotDeploy implements Operation {
     public void switchTraffic(Exchange exchange) {
         DeployRun d = state(exchange);
         d.routingSent = TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId);
-        call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", "/v1/environments/routing"),
+        call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", Map.of()),
                 d.routingSent, "ROUTING_SWITCHED", d.resource()));
     }
 
@@ -472,7 +471,7 @@ public final class BotDeploy implements Operation {
         body.put("syncType", "full_configuration");
         body.put("includeNluModels", true);
         body.put("includeWebhooks", true);
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.sync-jobs", "/v1/sync/jobs"), body,
+        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.sync-jobs", Map.of()), body,
                 "SYNC_JOB_STARTED", d.resource() + ":" + region));
     }
 
@@ -551,7 +550,7 @@ public final class BotDeploy implements Operation {
         details.put("end_time", end.toString());
         details.put("latency_ms", Duration.between(d.startedAt, end).toMillis());
         details.put("status", status);
-        details.put("region", settings.get("cognigy.deploy.region", "global"));
+        details.put("region", settings.require("cognigy.deploy.region"));
         details.put("rollback_triggered", d.rollbackTriggered);
         details.put("nlu_model_id", d.nluModelId);
         details.put("webhook_count", d.webhookUrls.size());
@@ -572,16 +571,12 @@ public final class BotDeploy implements Operation {
         return state(exchange).syncRegions.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
     }
 
-    private String path(String key, String fallback) {
-        return settings.get(key, fallback);
-    }
-
     /**
-     * A value for a path segment, percent-encoded. The payload's ids are checked against {@code ID};
-     * the deployment id is Cognigy's and is not, so a '/', '?' or '#' in it must not change the call.
+     * The call's path from its setting, each value one percent-encoded segment: the payload's ids are
+     * checked against {@code ID}, the deployment id is Cognigy's and is not.
      */
-    static String segment(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    private String path(String key, Map<String, String> values) {
+        return PathTemplate.expand(settings.require(key), values);
     }
 
     private static String serverSaid(Exchange exchange) {

@@ -23,6 +23,7 @@ import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -42,7 +43,6 @@ import dev.cognigyops.support.Settings;
 public final class FlowDeploy implements Operation {
 
     public static final String NAME = "flow-deploy";
-    static final String DEFAULT_SCOPES = "flows:read flows:write environments:read deployments:manage";
     private static final Set<String> FIELDS = Set.of("targetEnvironmentId", "flowIds", "dryRun");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String ID_HINT = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
@@ -71,7 +71,7 @@ public final class FlowDeploy implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     @Override
@@ -157,12 +157,11 @@ public final class FlowDeploy implements Operation {
         Map<String, String> query = new LinkedHashMap<>();
         OutboundCall call;
         if (pager == state.flowPages) {
-            call = OutboundCall.cognigy("GET", settings.get("cognigy.api.flows", "/api/v2/flows"), null,
+            call = OutboundCall.cognigy("GET", settings.require("cognigy.api.flows"), null,
                     "FLOWS_PAGE_READ", "flows");
         } else {
             boolean intents = pager == state.intentPages;
-            call = OutboundCall.cognigy("GET", intents ? settings.get("cognigy.api.intents", "/api/v2/intents")
-                            : settings.get("cognigy.api.entities", "/api/v2/entities"), null,
+            call = OutboundCall.cognigy("GET", settings.require(intents ? "cognigy.api.intents" : "cognigy.api.entities"), null,
                     intents ? "TARGET_INTENTS_READ" : "TARGET_ENTITIES_READ", "environment:" + state.environment);
             query.put("environmentId", state.environment);
         }
@@ -322,7 +321,7 @@ public final class FlowDeploy implements Operation {
         RunContext run = RunContext.of(exchange);
         state.manifest = new FlowManifest(run.runId(), clock.instant(), state.environment, state.dryRun,
                 state.flows, state.previousVersions, state.resolution);
-        state.manifestKey = settings.get("cognigy.flow-deploy.manifest-prefix", "manifests") + "/"
+        state.manifestKey = settings.require("cognigy.flow-deploy.manifest-prefix") + "/"
                 + state.environment + "/" + run.runId() + ".json";
         storeManifest(exchange, "planned");
         run.output().put("manifestUri", state.manifestStored.uri());
@@ -354,7 +353,7 @@ public final class FlowDeploy implements Operation {
         ObjectNode body = Json.object();
         body.set("flow", state.flows.get(id));
         body.put("environmentId", state.environment);
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.flow-import", "/api/v2/flows/import"),
+        call(exchange, OutboundCall.cognigy("POST", settings.require("cognigy.api.flow-import"),
                 body, "FLOW_PUSHED", state.resource(id)));
     }
 
@@ -475,8 +474,8 @@ public final class FlowDeploy implements Operation {
         ObjectNode body = Json.object();
         body.put("targetVersion", state.manifest.entry(id).previousVersion());
         body.put("environmentId", state.environment);
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.flow-rollback",
-                "/api/v2/flows/{flowId}/rollback").replace("{flowId}", id), body, "FLOW_ROLLED_BACK", state.resource(id)));
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.require("cognigy.api.flow-rollback"),
+                Map.of("flowId", id)), body, "FLOW_ROLLED_BACK", state.resource(id)));
     }
 
     public void rolledBack(Exchange exchange) {
@@ -594,14 +593,15 @@ public final class FlowDeploy implements Operation {
     }
 
     private OutboundCall statusCall(DeployState state, String id, String action) {
-        return OutboundCall.cognigy("GET", settings.get("cognigy.api.flow-status", "/api/v2/flows/{flowId}/status")
-                .replace("{flowId}", id), null, action, state.resource(id))
+        // flow ids come from Cognigy's listing: encoded like any other value
+        return OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.flow-status"),
+                Map.of("flowId", id)), null, action, state.resource(id))
                 .withQuery(Map.of("environmentId", state.environment));
     }
 
     private Pager pager(String what) {
-        return new Pager(what, Integer.parseInt(settings.get("cognigy.flow-deploy.page-size", "100")),
-                Integer.parseInt(settings.get("cognigy.flow-deploy.max-pages", "1000")));
+        return new Pager(what, settings.requireInt("cognigy.flow-deploy.page-size"),
+                settings.requireInt("cognigy.flow-deploy.max-pages"));
     }
 
     private static Set<String> ids(Pager pager) {

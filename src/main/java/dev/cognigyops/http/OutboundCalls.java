@@ -209,13 +209,13 @@ public final class OutboundCalls {
 
     RetryPolicy.Limits limits(String operation, String prefix) {
         return new RetryPolicy.Limits(
-                (int) settings.forOperationLong(prefix, operation, "max-attempts", 5),
-                Duration.ofSeconds(settings.forOperationLong(prefix, operation, "deadline-seconds", 120)),
-                settings.forOperationMillis(prefix, operation, "first-delay-ms", 1000),
-                settings.forOperationDouble(prefix, operation, "multiplier", 2.0),
-                settings.forOperationMillis(prefix, operation, "max-delay-ms", 30000),
-                Duration.ofSeconds(settings.forOperationLong(prefix, operation, "retry-after-cap-seconds", 60)),
-                settings.forOperationDouble(prefix, operation, "jitter", 0.2));
+                (int) settings.forOperationLong(prefix, operation, "max-attempts"),
+                Duration.ofSeconds(settings.forOperationLong(prefix, operation, "deadline-seconds")),
+                settings.forOperationMillis(prefix, operation, "first-delay-ms"),
+                settings.forOperationDouble(prefix, operation, "multiplier"),
+                settings.forOperationMillis(prefix, operation, "max-delay-ms"),
+                Duration.ofSeconds(settings.forOperationLong(prefix, operation, "retry-after-cap-seconds")),
+                settings.forOperationDouble(prefix, operation, "jitter"));
     }
 
     private void recordCall(Exchange exchange, String outcome, int status, Throwable failure) {

@@ -15,8 +15,6 @@ import java.util.TreeMap;
  */
 public final class MetricWindow {
 
-    public static final int DEFAULT_CAPACITY = 50;
-
     /** The aggregate of one metric over the window. */
     public record Aggregate(double mean, double last, int count) {
     }

@@ -18,6 +18,7 @@ import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -41,7 +42,6 @@ import dev.cognigyops.webhook.WebhookTargets;
 public final class TrainingMonitor implements Operation {
 
     public static final String NAME = "training-monitor";
-    static final String DEFAULT_SCOPES = "ai:training:read ai:training:write";
     static final int MAX_RAW_PAYLOAD_CHARS = 4000;
 
     private final Settings settings;
@@ -64,7 +64,7 @@ public final class TrainingMonitor implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class TrainingMonitor implements Operation {
     public void start(Exchange exchange) {
         RunContext run = RunContext.of(exchange);
         MonitorRequest request = MonitorRequest.from(run.payload(), settings.get("cognigy.webhook.url", null));
-        int capacity = (int) settings.forOperationLong("cognigy.monitor", null, "max-metric-entries", MetricWindow.DEFAULT_CAPACITY);
+        int capacity = settings.requireInt("cognigy.monitor.max-metric-entries");
         exchange.setProperty(MonitorState.PROPERTY, new MonitorState(request, capacity));
         Map<String, Object> details = jobDetails(request);
         details.put("poll_interval_seconds", request.pollInterval().toSeconds());
@@ -91,8 +91,8 @@ public final class TrainingMonitor implements Operation {
         s.lastLatenessMs = s.schedule.readStarted(now).toMillis();
         s.callStartedAt = now;
         s.readInFlight = true;
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("GET", path(exchange, "cognigy.api.training-status",
-                "/api/v2/projects/{projectId}/ai/train/{jobId}/status"), null, null, s.request.resource()));
+        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("GET", path(exchange, "cognigy.api.training-status"),
+                null, null, s.request.resource()));
     }
 
     /** Poll step: check the answer, follow the state, aggregate metrics, apply the policy; done or pending. */
@@ -177,8 +177,8 @@ public final class TrainingMonitor implements Operation {
     /** Step: the DELETE that cancels the job. */
     public void cancelJob(Exchange exchange) {
         MonitorState s = state(exchange);
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("DELETE", path(exchange, "cognigy.api.training-job",
-                "/api/v2/projects/{projectId}/ai/train/{jobId}"), null, "TRAINING_JOB_CANCELLED", s.request.resource()));
+        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("DELETE", path(exchange, "cognigy.api.training-job"),
+                null, "TRAINING_JOB_CANCELLED", s.request.resource()));
     }
 
     /** Step: the job is cancelled. */
@@ -273,7 +273,7 @@ public final class TrainingMonitor implements Operation {
         if (raw.length() > MAX_RAW_PAYLOAD_CHARS) {
             raw = raw.substring(0, MAX_RAW_PAYLOAD_CHARS) + "…";
         }
-        int limit = (int) settings.forOperationLong("cognigy.monitor", null, "max-consecutive-malformed", 3);
+        int limit = settings.requireInt("cognigy.monitor.max-consecutive-malformed");
         log.warn("training job {}: malformed status answer ({} in a row, limit {}): {}; raw payload: {}",
                 s.request.jobId(), s.consecutiveMalformed, limit, problems, raw);
         Map<String, Object> details = jobDetails(s.request);
@@ -365,9 +365,9 @@ public final class TrainingMonitor implements Operation {
         return policy;
     }
 
-    private String path(Exchange exchange, String setting, String fallback) {
+    private String path(Exchange exchange, String setting) {
         MonitorRequest r = state(exchange).request;
-        return settings.get(setting, fallback).replace("{projectId}", r.projectId()).replace("{jobId}", r.jobId());
+        return PathTemplate.expand(settings.require(setting), Map.of("projectId", r.projectId(), "jobId", r.jobId()));
     }
 
 

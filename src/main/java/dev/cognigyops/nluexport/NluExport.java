@@ -40,7 +40,6 @@ import dev.cognigyops.webhook.WebhookTargets;
 public final class NluExport implements Operation {
 
     public static final String NAME = "nlu-export";
-    static final String DEFAULT_SCOPES = "nlu:models:export jobs:read artifacts:download";
     private static final Set<String> FIELDS = Set.of("modelId", "modelVersion", "format", "s3Bucket", "s3Key", "webhookUrl");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_]{1,32}");
@@ -72,7 +71,7 @@ public final class NluExport implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     @Override

@@ -64,11 +64,11 @@ public final class PollLoop {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         String op = run == null ? null : run.operation();
         exchange.setProperty(STATE, new State(clock.instant(),
-                Duration.ofSeconds(settings.forOperationLong("cognigy.poll", op, "deadline-seconds", 1800)),
-                (int) settings.forOperationLong("cognigy.poll", op, "max-attempts", 120),
-                settings.forOperationLong("cognigy.poll", op, "first-delay-ms", 2000),
-                settings.forOperationDouble("cognigy.poll", op, "multiplier", 1.5),
-                settings.forOperationLong("cognigy.poll", op, "max-delay-ms", 30000)));
+                Duration.ofSeconds(settings.forOperationLong("cognigy.poll", op, "deadline-seconds")),
+                (int) settings.forOperationLong("cognigy.poll", op, "max-attempts"),
+                settings.forOperationLong("cognigy.poll", op, "first-delay-ms"),
+                settings.forOperationDouble("cognigy.poll", op, "multiplier"),
+                settings.forOperationLong("cognigy.poll", op, "max-delay-ms")));
     }
 
     /** The loop's {@code doWhile}: read again while not done and within attempts and deadline. */

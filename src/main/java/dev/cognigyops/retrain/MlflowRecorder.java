@@ -184,7 +184,7 @@ public final class MlflowRecorder {
 
     private String experimentName(RetrainState state) {
         String own = state.payload.mlflowExperiment();
-        return own != null ? own : settings.get("mlflow.experiment", "cognigy-nlp-retraining");
+        return own != null ? own : settings.require("mlflow.experiment");
     }
 
     private static Throwable failure(Exchange exchange) {

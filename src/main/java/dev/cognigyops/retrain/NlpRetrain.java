@@ -2,8 +2,6 @@ package dev.cognigyops.retrain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +19,7 @@ import org.apache.camel.Exchange;
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.http.PathTemplate;
 import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
@@ -45,7 +44,6 @@ import static dev.cognigyops.retrain.RetrainSteps.state;
 public final class NlpRetrain implements Operation {
 
     public static final String NAME = "nlp-retrain";
-    static final String DEFAULT_SCOPES = "ai:nlp:read ai:nlp:write ai:training:execute ai:models:rollback";
     /** Seed 004's TrainingPayload: what Cognigy receives (the gate, baseline and experiment are ours). */
     private static final List<String> SUBMITTED_FIELDS = List.of("modelId", "trainingDataSliceMatrix",
             "convergenceThreshold", "computeConstraints", "maxDatasetSize", "rollbackTriggerVersionId");
@@ -67,7 +65,7 @@ public final class NlpRetrain implements Operation {
 
     @Override
     public Set<String> scopes() {
-        return settings.scopes(NAME, DEFAULT_SCOPES);
+        return settings.scopes(NAME);
     }
 
     @Override
@@ -95,8 +93,8 @@ public final class NlpRetrain implements Operation {
             }
         }
         state.submittedAt = clock.instant();
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlp-training-jobs",
-                        "/api/v2/ai/nlp/training/jobs"), body, "TRAINING_JOB_SUBMITTED", state.resource())
+        call(exchange, OutboundCall.cognigy("POST", settings.require("cognigy.api.nlp-training-jobs"), body,
+                        "TRAINING_JOB_SUBMITTED", state.resource())
                 .withHeader("X-Request-Id", state.submitRequestId));
     }
 
@@ -118,7 +116,7 @@ public final class NlpRetrain implements Operation {
         }
         state.modelVersionId = Json.text(answer, "modelVersionId");
         state.jobStatus = Json.text(answer, "status");
-        long grace = settings.forOperationLong("cognigy.retrain", null, "job-grace-seconds", 120);
+        long grace = settings.requireLong("cognigy.retrain.job-grace-seconds");
         state.pollDeadline = state.submittedAt.plusSeconds(state.payload.computeConstraints().timeoutSeconds() + grace);
         Map<String, Object> details = event(state, "retrain_initiated");
         details.put("status", state.jobStatus);
@@ -131,8 +129,8 @@ public final class NlpRetrain implements Operation {
     /** Poll step: ask for the job. */
     public void readJob(Exchange exchange) {
         RetrainState state = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", settings.get("cognigy.api.nlp-training-job",
-                        "/api/v2/ai/nlp/training/jobs/{jobId}").replace("{jobId}", segment(state.jobId)),
+        call(exchange, OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.nlp-training-job"),
+                        Map.of("jobId", state.jobId)),
                 null, "TRAINING_JOB_STATUS", state.resource()));
     }
 
@@ -260,8 +258,8 @@ public final class NlpRetrain implements Operation {
         RetrainState state = state(exchange);
         ObjectNode body = Json.object();
         body.put("target_version_id", state.payload.rollbackTriggerVersionId());
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlp-model-rollback",
-                        "/api/v2/ai/nlp/models/{modelId}/rollback").replace("{modelId}", segment(state.payload.modelId())),
+        call(exchange, OutboundCall.cognigy("POST", PathTemplate.expand(settings.require("cognigy.api.nlp-model-rollback"),
+                        Map.of("modelId", state.payload.modelId())),
                 body, "MODEL_ROLLBACK_REQUESTED", state.resource()));
     }
 
@@ -366,9 +364,8 @@ public final class NlpRetrain implements Operation {
     // ---- helpers
 
     private OutboundCall metricsCall(RetrainState state, String versionId, String action) {
-        return OutboundCall.cognigy("GET", settings.get("cognigy.api.nlp-model-metrics",
-                        "/api/v2/ai/nlp/models/{modelId}/versions/{versionId}/metrics")
-                        .replace("{modelId}", segment(state.payload.modelId())).replace("{versionId}", segment(versionId)),
+        return OutboundCall.cognigy("GET", PathTemplate.expand(settings.require("cognigy.api.nlp-model-metrics"),
+                        Map.of("modelId", state.payload.modelId(), "versionId", versionId)),
                 null, action, "nlp:" + state.payload.modelId() + ":" + versionId)
                 .withQuery(Map.of("include_bias_detection", "true", "include_precision_recall", "true"));
     }
@@ -395,10 +392,5 @@ public final class NlpRetrain implements Operation {
     static double seconds(Instant from, Instant to) {
         return BigDecimal.valueOf(Duration.between(from, to).toMillis()).divide(BigDecimal.valueOf(1000), 3,
                 RoundingMode.HALF_UP).doubleValue();
-    }
-
-    /** A path segment, percent-encoded. */
-    static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

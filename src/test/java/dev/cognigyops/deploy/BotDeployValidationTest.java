@@ -7,8 +7,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
-import dev.cognigyops.support.Settings;
+import dev.cognigyops.testsupport.AppSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -31,9 +29,7 @@ class BotDeployValidationTest {
     }
 
     static BotDeploy deploy(Properties settings) {
-        PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
-        pc.setInitialProperties(settings);
-        return new BotDeploy(new Settings(pc), null, null, null, null);
+        return new BotDeploy(AppSettings.with(settings), null, null, null, null);
     }
 
     static List<String> violations(JsonNode payload) {

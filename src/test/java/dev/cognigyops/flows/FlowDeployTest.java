@@ -27,6 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.cognigyops.flows.FlowStubs.ENV;
@@ -316,6 +317,29 @@ class FlowDeployTest extends AppTestSupport {
         assertThat(manifest.path("flows").get(0).path("previousVersion").asText()).isEqualTo("1.4.0");
         assertThat(auditActions("third-fails")).containsSubsequence("MANIFEST_STORED", "FLOW_PUSHED", "FLOW_PUSH_FAILED",
                 "FLOW_ROLLED_BACK", "FLOW_ROLLED_BACK", "MANIFEST_STORED", "DEPLOYMENT_FAILED", "RUN_FINISHED");
+    }
+
+    /**
+     * A flow id comes from Cognigy's listing; the schema's {@code ^flow_[a-zA-Z0-9]+$} lets a final line
+     * break through (a regex {@code $} matches before it), so this id reaches the status and rollback paths.
+     */
+    @Test
+    void aFlowIdFromTheListingIsOnePathSegmentInItsStatusAndRollbackCalls() throws Exception {
+        String hostile = "flow_a\n";
+        stubs.listing(List.of(flow(hostile, "2.0.0"), flow("flow_b", "2.0.0")), 100);
+        stubs.flowInTarget(hostile, "flow_a%0A", "1.4.0", "deployed", 201);
+        stubs.flowInTarget("flow_b", "1.7.0", "deployed", 422);
+
+        JsonNode result = run(request("hostile-flow-id", ""));
+
+        assertThat(result.path("error").path("code").asText()).as(result.toString()).isEqualTo("UPSTREAM_REJECTED");
+        assertThat(result.path("output").path("deployed").get(0).asText()).isEqualTo(hostile);
+        assertThat(result.path("output").path("rolledBack").get(0).asText()).isEqualTo(hostile);
+        // the version before the push, and the verification after it
+        cognigy.verify(exactly(2), getRequestedFor(urlEqualTo("/api/v2/flows/flow_a%0A/status?environmentId=" + ENV)));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v2/flows/flow_a%0A/rollback"))
+                .withRequestBody(equalToJson("{\"targetVersion\":\"1.4.0\",\"environmentId\":\"" + ENV + "\"}")));
+        assertThat(cognigy.findAllUnmatchedRequests()).as("every call reached the flow's own path").isEmpty();
     }
 
     @Test

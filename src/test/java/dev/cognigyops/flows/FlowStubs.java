@@ -97,26 +97,31 @@ public final class FlowStubs {
      * import answers {@code importStatus}.
      */
     public void flowInTarget(String flowId, String previous, String afterImport, int importStatus) {
+        flowInTarget(flowId, flowId, previous, afterImport, importStatus);
+    }
+
+    /** As above, for a flow whose id appears in its paths as {@code segment} (percent-encoded). */
+    public void flowInTarget(String flowId, String segment, String previous, String afterImport, int importStatus) {
         String scenario = scenario(flowId);
-        cognigy.stubFor(get(urlPathEqualTo(status(flowId))).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+        cognigy.stubFor(get(urlPathEqualTo(status(segment))).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(previous == null
                         ? aResponse().withStatus(404).withHeader("Content-Type", "application/json")
-                                .withBody("{\"message\":\"flow " + flowId + " not in " + ENV + "\"}")
+                                .withBody(Json.write(Json.object().put("message", "flow " + flowId + " not in " + ENV)))
                         : okJson(statusBody(flowId, previous, "deployed"))));
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo(flowId)))
                 .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(importStatus < 300 ? okJson("{\"id\":\"" + flowId + "\"}")
+                .willReturn(importStatus < 300 ? okJson(Json.write(Json.object().put("id", flowId)))
                         : aResponse().withStatus(importStatus).withHeader("Content-Type", "application/json")
-                                .withBody("{\"message\":\"import of " + flowId + " refused: node n2 has no handler\"}"))
+                                .withBody(Json.write(Json.object().put("message", "import of " + flowId + " refused: node n2 has no handler"))))
                 .willSetStateTo(importStatus < 300 ? "imported" : Scenario.STARTED));
-        cognigy.stubFor(get(urlPathEqualTo(status(flowId))).inScenario(scenario).whenScenarioStateIs("imported")
+        cognigy.stubFor(get(urlPathEqualTo(status(segment))).inScenario(scenario).whenScenarioStateIs("imported")
                 .willReturn(okJson(statusBody(flowId, listedVersions.getOrDefault(flowId, "9.9.9"), afterImport))));
-        cognigy.stubFor(post(urlPathEqualTo(rollback(flowId))).willReturn(okJson("{\"id\":\"" + flowId + "\",\"status\":\"rolled_back\"}")));
+        cognigy.stubFor(post(urlPathEqualTo(rollback(segment))).willReturn(okJson(Json.write(Json.object()
+                .put("id", flowId).put("status", "rolled_back")))));
     }
 
     static String statusBody(String flowId, String version, String status) {
-        return "{\"id\":\"" + flowId + "\",\"environmentId\":\"" + ENV + "\",\"version\":\"" + version
-                + "\",\"status\":\"" + status + "\"}";
+        return Json.write(Json.object().put("id", flowId).put("environmentId", ENV).put("version", version).put("status", status));
     }
 
     static String items(List<String> ids) {

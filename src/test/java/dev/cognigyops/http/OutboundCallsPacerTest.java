@@ -11,7 +11,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.cognigyops.support.Settings;
+import dev.cognigyops.testsupport.AppSettings;
 import dev.cognigyops.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +28,7 @@ class OutboundCallsPacerTest {
     void setUp() {
         Properties p = new Properties();
         p.setProperty("cognigy.retry.jitter", "0");
-        context.getPropertiesComponent().setInitialProperties(p);
-        calls = new OutboundCalls(null, null, new RetryPolicy(() -> 0.5), new Settings(context.getPropertiesComponent()), null, clock);
+        calls = new OutboundCalls(null, null, new RetryPolicy(() -> 0.5), AppSettings.with(p), null, clock);
         exchange = new DefaultExchange(context);
         exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("GET", "/v1/deployments/d/status", null, null, "r"));
         exchange.setProperty(OutboundCalls.STATE, new OutboundCalls.CallState(clock.instant()));

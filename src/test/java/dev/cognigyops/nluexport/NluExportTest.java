@@ -310,6 +310,25 @@ class NluExportTest extends AppTestSupport {
     }
 
     @Test
+    void aJobIdFromCognigyIsOnePathSegmentWhateverItHolds() throws Exception {
+        String jobId = "job/../1";
+        String jobPath = "/api/v1/jobs/job%2F..%2F1";
+        stubs.trainedVersion();
+        cognigy.stubFor(post(EXPORTS_PATH).willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json")
+                .withBody("{\"jobId\":\"" + jobId + "\",\"exportId\":\"exp-1\"}")));
+        cognigy.stubFor(get(urlEqualTo(jobPath)).willReturn(okJson("{\"jobId\":\"" + jobId
+                + "\",\"status\":\"COMPLETED\",\"progress\":100,\"downloadUrl\":\"" + ARTIFACT_PATH + "\"}")));
+        stubs.artifactDownload();
+
+        JsonNode result = run(request("hostile-job-id", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("jobId").asText()).isEqualTo(jobId);
+        cognigy.verify(exactly(1), getRequestedFor(urlEqualTo(jobPath)));
+        assertThat(cognigy.findAllUnmatchedRequests()).as("no call reached a path the id's '/' or '..' made up").isEmpty();
+    }
+
+    @Test
     void noSecretReachesALogLineAnAuditEventAResultOrAWebhook() throws Exception {
         stubHappyPath();
         cognigy.stubFor(post("/hooks/registry").willReturn(aResponse().withStatus(204)));

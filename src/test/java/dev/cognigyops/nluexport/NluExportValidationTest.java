@@ -7,8 +7,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
-import dev.cognigyops.support.Settings;
+import dev.cognigyops.testsupport.AppSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -35,11 +33,9 @@ class NluExportValidationTest {
     }
 
     static NluExport export(String bucketSetting) {
-        PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
         Properties p = new Properties();
         p.setProperty("cognigy.s3.bucket", bucketSetting);
-        pc.setInitialProperties(p);
-        return new NluExport(new Settings(pc), null, null, null, null);
+        return new NluExport(AppSettings.with(p), null, null, null, null);
     }
 
     static List<String> violations(NluExport export, JsonNode payload) {

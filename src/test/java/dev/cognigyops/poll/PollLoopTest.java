@@ -30,6 +30,7 @@ import dev.cognigyops.runs.RunRequests;
 import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Settings;
+import dev.cognigyops.testsupport.AppSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -229,8 +230,8 @@ class PollLoopTest {
     }
 
     @Test
-    void usesDefaultsWhenNothingIsSet() {
-        properties = new DefaultCamelContext().getPropertiesComponent();
+    void usesApplicationPropertiesDefaultsWhenTheTestSetsNothing() {
+        properties = AppSettings.properties(new Properties());
         PollLoop loop = loop();
         Exchange ex = exchange();
         loop.begin(ex);
@@ -242,6 +243,16 @@ class PollLoopTest {
         }
 
         assertThat(waits).containsExactly(0L, 2000L, 3000L);
+    }
+
+    @Test
+    void withoutItsGlobalSettingALoopDoesNotStartAndSaysWhichKeyIsMissing() {
+        properties = new DefaultCamelContext().getPropertiesComponent();
+        Exchange ex = exchange();
+        ex.setProperty(RunContext.PROPERTY, run("nlu-export"));
+
+        assertThatThrownBy(() -> loop().begin(ex)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("setting cognigy.poll.deadline-seconds is not set");
     }
 
     @Test
