@@ -1,8 +1,11 @@
 package dev.cognigyops.flowdeploy;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,21 +18,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.storage.ArtifactStore;
+import dev.cognigyops.storage.StoredObject;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
 
@@ -37,7 +41,10 @@ import dev.cognigyops.support.Settings;
  * flow-deploy (seed 003, SPEC §5): export every flow, validate each against seed 003's schema,
  * resolve references, read each flow's version in the target, store the manifest in S3, push in
  * dependency order and verify each, and on any failure roll back what was pushed, newest first.
- * Each public method is one step of {@code routes/flow-deploy.camel.yaml}.
+ * The route, {@code routes/flow-deploy.camel.yaml}, makes the calls; each public method here is one
+ * decision or one step's outcome, taking the run's {@link FlowDeployRun} (and an answer) and
+ * returning the next {@link FlowDeployRun} (or a request body, or the output). Nothing here knows
+ * Camel's Exchange.
  */
 public final class FlowDeploy implements Operation {
 
@@ -46,6 +53,10 @@ public final class FlowDeploy implements Operation {
     private static final Set<String> FIELDS = Set.of("targetEnvironmentId", "flowIds", "dryRun");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String ID_HINT = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    /** The exchange property Camel keeps a caught exception in (doCatch). */
+    static final String CAUGHT = "CamelExceptionCaught";
+    /** The camel-aws2-s3 header with the object's user metadata. */
+    static final String S3_METADATA = "CamelAwsS3Metadata";
     /** How many violations (or missing dependencies) the error message lists; the output lists them all. */
     private static final int MESSAGE_LIMIT = 50;
 
@@ -110,326 +121,297 @@ public final class FlowDeploy implements Operation {
 
     // ---- export: every page of the flow listing, then the target's intents and entities
 
-    /** Step: remember the request and start reading the flow listing. */
-    public void begin(Exchange exchange) {
-        RunContext run = RunContext.of(exchange);
-        JsonNode payload = run.payload();
-        List<String> ids = null;
-        if (payload.path("flowIds").isArray()) {
-            ids = new ArrayList<>();
-            for (JsonNode id : payload.path("flowIds")) {
-                ids.add(id.asText());
+    /**
+     * First step: a new run's state from its payload, or the saved state the run goes on from. A
+     * deployment (not a dry run) holds its target environment until the run ends.
+     */
+    public FlowDeployRun begin(@ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        FlowDeployRun run;
+        if (context.resumeFrom() != null) {
+            run = Json.MAPPER.convertValue(context.resumeFrom(), FlowDeployRun.class);
+        } else {
+            JsonNode payload = context.payload();
+            List<String> ids = null;
+            if (payload.path("flowIds").isArray()) {
+                ids = new ArrayList<>();
+                for (JsonNode id : payload.path("flowIds")) {
+                    ids.add(id.asText());
+                }
             }
+            String environment = context.payloadText("targetEnvironmentId", null);
+            String manifestKey = settings.require("cognigy.flow-deploy.manifest-prefix") + "/" + environment + "/"
+                    + context.runId() + ".json";
+            run = FlowDeployRun.started(context.runId(), environment, ids, payload.path("dryRun").asBoolean(false),
+                    clock.millis(), manifestKey, pager("flows"));
         }
-        var state = new DeployState(run.payloadText("targetEnvironmentId", null), ids,
-                payload.path("dryRun").asBoolean(false), clock.instant());
-        if (!state.dryRun) {
+        if (!run.dryRun()) {
             // a dry run pushes nothing, so it need not wait for, nor hold off, a deployment
-            String holder = locks.claim(state.environment, run.runId());
+            String holder = locks.claim(run.environment(), run.runId());
             if (holder != null) {
                 throw new RunFailure(ErrorCode.CONFLICT, "flow-deploy run " + holder + " is deploying to "
-                        + state.environment + " now; nothing was done: run again when it has finished");
+                        + run.environment() + " now; nothing was done: run again when it has finished");
             }
-            String environment = state.environment;
+            String environment = run.environment();
             String runId = run.runId();
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange done) {
-                    locks.release(environment, runId);
-                }
-            });
+            context.whenFinished(() -> locks.release(environment, runId));
         }
-        state.flowPages = pager("flows");
-        state.pager = state.flowPages;
-        exchange.setProperty(DeployState.PROPERTY, state);
+        return run;
     }
 
-    /** The paging loop's condition: is there a listing with a page still to read? */
-    public boolean hasMorePages(Exchange exchange) {
-        Pager pager = state(exchange).pager;
-        return pager != null && pager.hasNext();
-    }
-
-    /** Paging step: ask for the next page of the listing being read. */
-    public void readPage(Exchange exchange) {
-        DeployState state = state(exchange);
-        Pager pager = state.pager;
-        Map<String, String> query = new LinkedHashMap<>();
-        OutboundCall call;
-        if (pager == state.flowPages) {
-            call = OutboundCall.cognigy("GET", settings.get("cognigy.api.flows", "/api/v2/flows"), null,
-                    "FLOWS_PAGE_READ", "flows");
-        } else {
-            boolean intents = pager == state.intentPages;
-            call = OutboundCall.cognigy("GET", intents ? settings.get("cognigy.api.intents", "/api/v2/intents")
-                            : settings.get("cognigy.api.entities", "/api/v2/entities"), null,
-                    intents ? "TARGET_INTENTS_READ" : "TARGET_ENTITIES_READ", "environment:" + state.environment);
-            query.put("environmentId", state.environment);
-        }
-        query.put("limit", Integer.toString(pager.pageSize()));
-        query.put("offset", Integer.toString(pager.nextOffset()));
-        call(exchange, call.withQuery(query));
-    }
-
-    /** Paging step: take the page. */
-    public void pageRead(Exchange exchange) {
-        state(exchange).pager.accept(OutboundCalls.response(exchange));
+    /** Paging step: take the page of the listing being read. */
+    public FlowDeployRun pageRead(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run, @Body JsonNode page) {
+        return run.withPage(page);
     }
 
     /**
      * Step: select the requested flows and validate every one against the flow schema; any
-     * violation fails the run, listing them all, before anything is pushed. Then read the
-     * target's intents when a flow references one.
+     * violation fails the run, listing them all, before anything is pushed. Then the target's
+     * intents are read when a flow references one.
      */
-    public void validateFlows(Exchange exchange) {
-        DeployState state = state(exchange);
-        List<JsonNode> exported = state.flowPages.items();
+    public FlowDeployRun validateFlows(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                       @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        List<JsonNode> exported = run.listing().items();
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode flow : exported) {
             if (flow.path("id").isTextual()) {
                 byId.putIfAbsent(flow.path("id").asText(), flow);
             }
         }
-        state.exportedIds = byId.keySet();
         List<JsonNode> selected;
-        if (state.flowIds == null) {
+        if (run.flowIds() == null) {
             selected = exported;
         } else {
-            List<String> unknown = state.flowIds.stream().filter(id -> !byId.containsKey(id)).toList();
+            List<String> unknown = run.flowIds().stream().filter(id -> !byId.containsKey(id)).toList();
             if (!unknown.isEmpty()) {
                 throw new RunFailure(ErrorCode.NOT_FOUND, "flowIds not among the " + exported.size()
                         + " exported flows: " + String.join(", ", unknown) + "; nothing was pushed");
             }
-            selected = state.flowIds.stream().map(byId::get).toList();
+            selected = run.flowIds().stream().map(byId::get).toList();
         }
         List<FlowSchema.Violation> violations = schema.checkAll(selected);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("exported", exported.size());
-        details.put("pages", state.flowPages.pages());
+        details.put("pages", run.listing().pages());
         details.put("selected", selected.size());
         details.put("violations", violations.stream().map(FlowSchema.Violation::toString).toList());
         if (!violations.isEmpty()) {
             Set<String> invalid = new TreeSet<>();
             violations.forEach(x -> invalid.add(x.flow()));
-            ArrayNode list = RunContext.of(exchange).output().putArray("violations");
+            ArrayNode list = context.output().putArray("violations");
             violations.forEach(x -> list.addObject().put("flowId", x.flow()).put("path", x.path()).put("message", x.message()));
-            audit.record(RunContext.of(exchange), "FLOWS_VALIDATED", "FAILURE", "flows", details);
+            audit.record(context, "FLOWS_VALIDATED", "FAILURE", "flows", details);
             String shown = violations.stream().limit(MESSAGE_LIMIT).map(FlowSchema.Violation::toString)
                     .collect(Collectors.joining(" | "));
             throw new RunFailure(ErrorCode.PRECONDITION_FAILED, invalid.size() + " of " + selected.size()
                     + " flows break the flow schema (" + violations.size() + " violations); nothing was pushed: " + shown
                     + (violations.size() > MESSAGE_LIMIT ? " | … (all " + violations.size() + " in output.violations)" : ""));
         }
-        audit.record(RunContext.of(exchange), "FLOWS_VALIDATED", "SUCCESS", "flows", details);
-        selected.forEach(f -> state.flows.put(f.path("id").asText(), f));
-        state.intentPages = DependencyResolver.referenced(selected, "intent").isEmpty() ? null : pager("intents");
-        state.pager = state.intentPages;
+        audit.record(context, "FLOWS_VALIDATED", "SUCCESS", "flows", details);
+        Map<String, JsonNode> flows = new LinkedHashMap<>();
+        selected.forEach(f -> flows.put(f.path("id").asText(), f));
+        return run.validated(flows, new ArrayList<>(byId.keySet()),
+                DependencyResolver.referenced(selected, "intent").isEmpty() ? null : pager("intents"));
     }
 
-    /** Step: read the target's entities when a flow references one. */
-    public void listEntities(Exchange exchange) {
-        DeployState state = state(exchange);
-        state.entityPages = DependencyResolver.referenced(state.flows.values(), "entity").isEmpty() ? null : pager("entities");
-        state.pager = state.entityPages;
+    /** Step: the target's intents are in (if read); its entities are read next when a flow references one. */
+    public FlowDeployRun intentsListed(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.intentsListed(DependencyResolver.referenced(run.flows().values(), "entity").isEmpty()
+                ? null : pager("entities"));
+    }
+
+    public FlowDeployRun entitiesListed(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.entitiesListed();
     }
 
     /**
      * Step: the dependency graph and push order. A flow referenced by a selected one but not
      * selected itself is not pushed; its status in the target is read next, to see it is there.
      */
-    public void resolveDependencies(Exchange exchange) {
-        DeployState state = state(exchange);
-        state.pager = null;
-        state.resolution = DependencyResolver.resolve(new ArrayList<>(state.flows.values()), state.exportedIds,
-                ids(state.intentPages), ids(state.entityPages), state.environment);
-        readStatuses(state, new ArrayList<>(state.resolution.outsideSelection().keySet()));
+    public FlowDeployRun resolveDependencies(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.resolved(DependencyResolver.resolve(new ArrayList<>(run.flows().values()), Set.copyOf(run.exportedIds()),
+                ids(run.targetIntents()), ids(run.targetEntities()), run.environment()));
+    }
+
+    // ---- each flow's status in the target
+
+    /** Step: keep the version the flow has in the target now: the one a rollback returns to. */
+    public FlowDeployRun versionRead(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run, @Body JsonNode status) {
+        String id = run.currentFlow();
+        String version = Json.text(status, "version");
+        if ((version == null || version.isBlank()) && run.flows().containsKey(id)) {
+            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the status of flow " + id + " in " + run.environment()
+                    + " has no version, so it could not be restored; nothing was pushed: " + status);
+        }
+        return run.versionRead(version);
+    }
+
+    /** doCatch condition: the flow's status read was a 404, i.e. the flow is new in the target. */
+    public boolean isNotInTarget(@ExchangeProperty(CAUGHT) Throwable failure) {
+        return failure != null && Failures.status(failure) == 404;
+    }
+
+    /** Step: the flow is new in the target; it has no previous version. */
+    public FlowDeployRun newInTarget(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.notInTarget();
     }
 
     /**
-     * Step: every missing flow, intent or entity fails the run, all named; otherwise read the
-     * current version in the target of every flow to push.
+     * Step: every missing flow, intent or entity fails the run, all named; otherwise the current
+     * version in the target of every flow to push is read next.
      */
-    public void checkDependencies(Exchange exchange) {
-        DeployState state = state(exchange);
-        List<String> missingList = state.resolution.missingInTarget(state.previousVersions.keySet(), state.environment);
+    public FlowDeployRun checkDependencies(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                           @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        DependencyResolver.Resolution resolution = run.resolution();
+        List<String> missingList = resolution.missingInTarget(run.previousVersions().keySet(), run.environment());
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("flows", state.flows.size());
+        details.put("flows", run.flows().size());
         details.put("missing", missingList);
-        details.put("cycles", state.resolution.cycles());
-        details.put("brokenEdges", state.resolution.brokenEdges());
-        details.put("referencedInTarget", state.resolution.outsideSelection().keySet().stream()
-                .filter(state.previousVersions::containsKey).toList());
+        details.put("cycles", resolution.cycles());
+        details.put("brokenEdges", resolution.brokenEdges());
+        details.put("referencedInTarget", resolution.outsideSelection().keySet().stream()
+                .filter(run.previousVersions()::containsKey).toList());
         boolean missing = !missingList.isEmpty();
-        audit.record(RunContext.of(exchange), "DEPENDENCIES_RESOLVED", missing ? "FAILURE" : "SUCCESS",
-                "environment:" + state.environment, details);
+        audit.record(context, "DEPENDENCIES_RESOLVED", missing ? "FAILURE" : "SUCCESS",
+                "environment:" + run.environment(), details);
         if (missing) {
-            ArrayNode list = RunContext.of(exchange).output().putArray("missingDependencies");
+            ArrayNode list = context.output().putArray("missingDependencies");
             missingList.forEach(list::add);
             throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missingList.size() + " missing dependencies; nothing was pushed: "
                     + String.join(" | ", missingList.subList(0, Math.min(MESSAGE_LIMIT, missingList.size())))
                     + (missingList.size() > MESSAGE_LIMIT ? " | … (all " + missingList.size() + " in output.missingDependencies)" : ""));
         }
-        readStatuses(state, state.resolution.order());
+        return run.dependenciesChecked();
     }
 
-    // ---- each flow's current version in the target
-
-    public boolean hasMoreStatusReads(Exchange exchange) {
-        DeployState state = state(exchange);
-        return state.statusIndex < state.statusQueue.size();
+    /** Step: every flow's previous version is known; the manifest is dated now. */
+    public FlowDeployRun previousRecorded(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.previousRecorded(clock.millis());
     }
 
-    /** Step: ask for the flow's status in the target. */
-    public void readPreviousVersion(Exchange exchange) {
-        DeployState state = state(exchange);
-        call(exchange, statusCall(state, state.statusQueue.get(state.statusIndex), "FLOW_STATUS_READ"));
+    // ---- the manifest (written by camel-aws2-s3 in the route)
+
+    /** The manifest as it stands, as the bytes stored. */
+    public byte[] manifestBytes(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return Json.write(run.manifestDocument().toJson()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Step: keep the version the flow has in the target now: the one a rollback returns to. */
-    public void previousVersionRead(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.statusQueue.get(state.statusIndex);
-        String version = Json.text(OutboundCalls.response(exchange), "version");
-        if ((version == null || version.isBlank()) && state.flows.containsKey(id)) {
-            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the status of flow " + id + " in " + state.environment
-                    + " has no version, so it could not be restored; nothing was pushed: " + OutboundCalls.response(exchange));
-        }
-        state.previousVersions.put(id, version);
-        state.statusIndex++;
+    /** The object's user metadata: the SHA-256 of its bytes. */
+    public Map<String, String> manifestMetadata(@Body byte[] manifest) {
+        return Map.of("sha256", sha256(manifest));
     }
 
-    /** doCatch condition: the flow's status read was a 404, i.e. the flow is new in the target. */
-    public boolean isNotInTarget(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return failure != null && Failures.status(failure) == 404;
+    /** Step: the manifest is in S3 (the planned one before any push, or the final one). */
+    public FlowDeployRun manifestStored(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run, @Body byte[] manifest,
+                                        @Header(S3_METADATA) Map<String, String> metadata,
+                                        @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        StoredObject stored = new StoredObject(settings.require("cognigy.s3.bucket"), run.manifestKey(), manifest.length,
+                metadata.get("sha256"), 0);
+        FlowDeployRun next = run.manifestStored(stored);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("stage", next.phase() == FlowDeployRun.Phase.MANIFEST_STORED ? "planned" : "final");
+        details.put("outcome", run.manifestDocument().outcome());
+        details.put("flows", run.flows().size());
+        details.put("sha256", stored.sha256());
+        details.put("server_side_encryption", "AES256");
+        audit.record(context, "MANIFEST_STORED", "SUCCESS", stored.uri(), details);
+        context.output().put("manifestUri", stored.uri());
+        return next;
     }
 
-    /** Step: the flow is new in the target; it has no previous version. */
-    public void newInTarget(Exchange exchange) {
-        state(exchange).statusIndex++;
+    /** Step (catch): S3 did not take the manifest: a STORAGE_ERROR naming S3 and the object. */
+    public void manifestNotStored(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                  @ExchangeProperty(CAUGHT) Throwable failure,
+                                  @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String bucket = settings.require("cognigy.s3.bucket");
+        RunFailure named = store.storingFailed(failure, bucket, run.manifestKey());
+        audit.record(context, "MANIFEST_STORED", "FAILURE", "s3://" + bucket + "/" + run.manifestKey(),
+                Map.of("stage", run.isBefore(FlowDeployRun.Phase.MANIFEST_STORED.name()) ? "planned" : "final",
+                        "error", named.getMessage()));
+        throw named;
     }
 
-    private static void readStatuses(DeployState state, List<String> flowIds) {
-        state.statusQueue = flowIds;
-        state.statusIndex = 0;
-    }
-
-    // ---- the manifest
-
-    /** Step: build the manifest and store it in S3, before anything is pushed. */
-    public void storePlannedManifest(Exchange exchange) {
-        DeployState state = state(exchange);
-        RunContext run = RunContext.of(exchange);
-        state.manifest = new FlowManifest(run.runId(), clock.instant(), state.environment, state.dryRun,
-                state.flows, state.previousVersions, state.resolution);
-        state.manifestKey = settings.get("cognigy.flow-deploy.manifest-prefix", "manifests") + "/"
-                + state.environment + "/" + run.runId() + ".json";
-        storeManifest(exchange, "planned");
-        run.output().put("manifestUri", state.manifestStored.uri());
-    }
-
-    public boolean isDryRun(Exchange exchange) {
-        return state(exchange).dryRun;
-    }
-
-    /** Step: a dry run ends with the manifest; nothing is pushed. */
-    public void dryRunFinished(Exchange exchange) {
-        DeployState state = state(exchange);
-        output(exchange);
-        audit.record(RunContext.of(exchange), "DRY_RUN_COMPLETED", "SUCCESS", "environment:" + state.environment,
-                Map.of("manifest", state.manifestStored.uri(), "flows", state.flows.size()));
+    /** Step (catch): the final manifest could not be stored; the result says so, after what the run did. */
+    public FlowDeployRun finalManifestNotStored(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                                @ExchangeProperty(CAUGHT) Throwable failure) {
+        return run.finalStoreFailed(failure == null ? "no reason given" : failure.getMessage());
     }
 
     // ---- push, verify
 
-    public boolean hasMorePushes(Exchange exchange) {
-        DeployState state = state(exchange);
-        return state.pushIndex < state.resolution.order().size();
+    /** Step: the pushes begin (a resumed run goes on from the flow it was at). */
+    public FlowDeployRun startPushing(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.isBefore(FlowDeployRun.Phase.PUSHING.name()) ? run.pushing() : run;
     }
 
-    /** Step: import the next flow into the target. */
-    public void pushFlow(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.pushing();
+    /** The import request of the flow being pushed. */
+    public JsonNode importRequest(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
         ObjectNode body = Json.object();
-        body.set("flow", state.flows.get(id));
-        body.put("environmentId", state.environment);
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.flow-import", "/api/v2/flows/import"),
-                body, "FLOW_PUSHED", state.resource(id)));
+        body.set("flow", run.flows().get(run.currentFlow()));
+        body.put("environmentId", run.environment());
+        return body;
     }
 
     /** Step: the import was taken; from now on the flow is one to roll back on failure. */
-    public void flowImported(Exchange exchange) {
-        DeployState state = state(exchange);
-        state.pushed.add(state.pushing());
-    }
-
-    /** Verify poll step: ask for the pushed flow's status. */
-    public void readVerification(Exchange exchange) {
-        DeployState state = state(exchange);
-        call(exchange, statusCall(state, state.pushing(), "FLOW_VERIFY_READ"));
+    public FlowDeployRun flowImported(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.imported();
     }
 
     /** Verify poll step: {@code deployed} at the pushed version is done; a failure state fails the push. */
-    public void verificationRead(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.pushing();
-        String status = Json.text(OutboundCalls.response(exchange), "status");
-        String version = Json.text(OutboundCalls.response(exchange), "version");
-        String pushedVersion = state.manifest.entry(id).version();
-        switch (VerifyStatus.of(status, version, pushedVersion)) {
-            case DEPLOYED -> PollLoop.done(exchange);
-            case PENDING -> PollLoop.pending(exchange, "flow " + id + " is " + status + " in " + state.environment
+    public FlowDeployRun verificationRead(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                          @Body JsonNode answer) {
+        String id = run.currentFlow();
+        String status = Json.text(answer, "status");
+        String version = Json.text(answer, "version");
+        String pushedVersion = run.flows().get(id).path("version").asText();
+        return switch (VerifyStatus.of(status, version, pushedVersion)) {
+            case DEPLOYED -> run.verified();
+            case PENDING -> run.verifying("flow " + id + " is " + status + " in " + run.environment()
                     + (version == null || version.equals(pushedVersion) ? "" : " at version " + version + ", not the pushed " + pushedVersion));
             case FAILED -> throw new RunFailure(ErrorCode.JOB_FAILED, "flow " + id + " was imported but "
-                    + state.environment + " reports it '" + status + "'");
+                    + run.environment() + " reports it '" + status + "'");
             default -> throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "flow " + id + " was imported but its status in "
-                    + state.environment + " is '" + status + "', not one flow-deploy knows");
-        }
+                    + run.environment() + " is '" + status + "', not one flow-deploy knows");
+        };
     }
 
     /** Step: the flow is deployed; on to the next. */
-    public void flowVerified(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.pushing();
-        state.manifest.mark(id, FlowManifest.Status.DEPLOYED, null);
-        state.deployed.add(id);
-        audit.record(RunContext.of(exchange), "FLOW_VERIFIED", "SUCCESS", state.resource(id),
-                Map.of("status", "deployed", "version", state.manifest.entry(id).version()));
-        state.pushIndex++;
+    public FlowDeployRun flowVerified(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                      @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String id = run.currentFlow();
+        audit.record(context, "FLOW_VERIFIED", "SUCCESS", run.resource(id),
+                Map.of("status", "deployed", "version", run.flows().get(id).path("version").asText()));
+        return run.deployedOne();
     }
 
     // ---- failure: roll back what was pushed, newest first
 
-    /** doCatch condition: the failure happened while pushing or verifying a flow (not after the last one). */
-    public boolean isPushFailure(Exchange exchange) {
-        DeployState state = state(exchange);
-        return state.pushIndex < state.resolution.order().size();
-    }
-
     /** Step (catch): note which flow failed and why; every flow whose import was taken is rolled back, newest first. */
-    public void pushFailed(Exchange exchange) {
-        DeployState state = state(exchange);
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        var error = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
-        exchange.removeProperty(OutboundCalls.CALL);
-        state.failedFlow = state.pushing();
-        state.failureCode = error.code();
-        state.failureMessage = error.message();
-        state.manifest.mark(state.failedFlow, FlowManifest.Status.FAILED, error.message());
-        state.manifest.failed(state.failedFlow, error.message());
-        List<String> queue = new ArrayList<>(state.pushed);
-        if (!state.pushed.contains(state.failedFlow) && importMayHaveBeenApplied(Failures.status(failure))) {
+    public FlowDeployRun pushFailed(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                    @ExchangeProperty(CAUGHT) Throwable failure,
+                                    @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                    @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt,
+                                    @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        var error = ErrorClassifier.classify(failure, call == null ? null : call.describe(),
+                attempt == null ? 0 : attempt.attempts());
+        String failed = run.currentFlow();
+        List<String> queue = new ArrayList<>();
+        for (String id : run.resolution().order()) {
+            if (run.pushes().containsKey(id)) {
+                queue.add(id);
+            }
+        }
+        boolean uncertain = false;
+        if (!run.pushes().containsKey(failed) && importMayHaveBeenApplied(Failures.status(failure))) {
             // the import did not answer it was refused: it may have been applied, so it is put back too
-            state.uncertainImport = true;
-            queue.add(state.failedFlow);
+            uncertain = true;
+            queue.add(failed);
         }
         Collections.reverse(queue);
-        state.rollbackQueue = queue;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("error", error.message());
         details.put("rollback", queue);
-        audit.record(RunContext.of(exchange), "FLOW_PUSH_FAILED", "FAILURE", state.resource(state.failedFlow), details);
+        audit.record(context, "FLOW_PUSH_FAILED", "FAILURE", run.resource(failed), details);
+        return run.pushFailed(new FlowDeployRun.Failure(failed, error.code(), error.message(), uncertain), queue);
     }
 
     /**
@@ -441,184 +423,131 @@ public final class FlowDeploy implements Operation {
         return httpStatus < 400 || httpStatus >= 500 || httpStatus == 408;
     }
 
-    public boolean hasMoreRollbacks(Exchange exchange) {
-        DeployState state = state(exchange);
-        return state.rollbackIndex < state.rollbackQueue.size();
+    /** Rollback step: a flow that was new in the target cannot be restored, and is said so. */
+    public FlowDeployRun notRestorable(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                       @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String id = run.currentFlow();
+        FlowDeployRun.Failure failure = run.failure();
+        boolean failedOne = id.equals(failure.flowId());
+        String note = failedOne && failure.uncertainImport()
+                ? "new in " + run.environment() + " (no previous version): its import failed (" + failure.message()
+                + ") but may have been applied, and cannot be undone: check whether it is there"
+                : "new in " + run.environment() + " (no previous version): cannot be restored, left as pushed"
+                + (failedOne ? "; it failed: " + failure.message() : "");
+        audit.record(context, "FLOW_NOT_RESTORABLE", "FAILURE", run.resource(id), Map.of("reason", note));
+        return run.rollbackOutcome(FlowManifest.Status.NOT_RESTORABLE, note);
     }
 
-    /** Rollback step: take the next flow; one that was new in the target cannot be restored, and is said so. */
-    public void nextRollback(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.rollbackQueue.get(state.rollbackIndex++);
-        state.rollingBack = id;
-        if (state.manifest.entry(id).previousVersion() == null) {
-            state.notRestorable.add(id);
-            String note = id.equals(state.failedFlow) && state.uncertainImport
-                    ? "new in " + state.environment + " (no previous version): its import failed (" + state.failureMessage
-                    + ") but may have been applied, and cannot be undone: check whether it is there"
-                    : "new in " + state.environment + " (no previous version): cannot be restored, left as pushed"
-                    + (id.equals(state.failedFlow) ? "; it failed: " + state.failureMessage : "");
-            state.manifest.mark(id, FlowManifest.Status.NOT_RESTORABLE, note);
-            audit.record(RunContext.of(exchange), "FLOW_NOT_RESTORABLE", "FAILURE", state.resource(id), Map.of("reason", note));
-        }
-    }
-
-    public boolean isRestorable(Exchange exchange) {
-        DeployState state = state(exchange);
-        return state.manifest.entry(state.rollingBack).previousVersion() != null;
-    }
-
-    /** Rollback step: ask the target to go back to the version recorded before the push. */
-    public void rollBack(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.rollingBack;
+    /** The rollback request: back to the version recorded before the push. */
+    public JsonNode rollbackRequest(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
         ObjectNode body = Json.object();
-        body.put("targetVersion", state.manifest.entry(id).previousVersion());
-        body.put("environmentId", state.environment);
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.flow-rollback",
-                "/api/v2/flows/{flowId}/rollback").replace("{flowId}", id), body, "FLOW_ROLLED_BACK", state.resource(id)));
+        body.put("targetVersion", run.previousVersions().get(run.currentFlow()));
+        body.put("environmentId", run.environment());
+        return body;
     }
 
-    public void rolledBack(Exchange exchange) {
-        DeployState state = state(exchange);
-        String id = state.rollingBack;
-        state.rolledBack.add(id);
-        state.manifest.mark(id, FlowManifest.Status.ROLLED_BACK, "restored to " + state.manifest.entry(id).previousVersion()
-                + (id.equals(state.failedFlow) ? " after it failed: " + state.failureMessage : ""));
+    public FlowDeployRun rolledBack(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        String id = run.currentFlow();
+        return run.rollbackOutcome(FlowManifest.Status.ROLLED_BACK, "restored to " + run.previousVersions().get(id)
+                + (id.equals(run.failure().flowId()) ? " after it failed: " + run.failure().message() : ""));
     }
 
     /** Rollback step (catch): the rollback failed; the others are still attempted. */
-    public void rollbackFailed(Exchange exchange) {
-        DeployState state = state(exchange);
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange),
-                OutboundCalls.attempts(exchange)).message();
-        exchange.removeProperty(OutboundCalls.CALL);
-        state.rollbackFailed.add(state.rollingBack);
-        state.manifest.mark(state.rollingBack, FlowManifest.Status.ROLLBACK_FAILED, message);
+    public FlowDeployRun rollbackFailed(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                        @ExchangeProperty(CAUGHT) Throwable failure,
+                                        @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                        @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+        String message = ErrorClassifier.classify(failure, call == null ? null : call.describe(),
+                attempt == null ? 0 : attempt.attempts()).message();
+        return run.rollbackOutcome(FlowManifest.Status.ROLLBACK_FAILED, message);
     }
 
-    /** Step: the manifest with each flow's final status, over the planned one. */
-    public void storeFinalManifest(Exchange exchange) {
-        DeployState state = state(exchange);
-        if (state.failedFlow == null) {
-            state.manifest.deployed();
-            try {
-                storeManifest(exchange, "final");
-            } catch (RuntimeException e) {
-                // the flows are live: the result must say so, not only that a store failed
-                output(exchange);
-                throw new RunFailure(ErrorCode.STORAGE_ERROR, "all " + state.deployed.size() + " flows were deployed"
-                        + " and verified in " + state.environment + ", but the final manifest could not be stored ("
-                        + e.getMessage() + "); the planned one is " + state.manifestStored.uri());
+    public FlowDeployRun rollbackDone(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
+        return run.rollbackDone();
+    }
+
+    // ---- the end
+
+    /**
+     * The last step: the output, and the run's closing audit record. A deployment that failed
+     * ends FAILED naming the flow, why, and what was undone; one whose final manifest could not be
+     * stored ends STORAGE_ERROR, saying its flows are live.
+     */
+    public JsonNode finish(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                           @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        ObjectNode out = Json.object();
+        out.put("manifestUri", run.manifest().uri());
+        out.set("manifest", run.manifestDocument().toJson());
+        ArrayNode deployed = out.putArray("deployed");
+        run.deployed().forEach(deployed::add);
+        List<String> rolledBack = run.rolledBackAs(FlowManifest.Status.ROLLED_BACK);
+        ArrayNode rolled = out.putArray("rolledBack");
+        rolledBack.forEach(rolled::add);
+        String environment = "environment:" + run.environment();
+        if (run.dryRun()) {
+            audit.record(context, "DRY_RUN_COMPLETED", "SUCCESS", environment,
+                    Map.of("manifest", run.manifest().uri(), "flows", run.flows().size()));
+            return out;
+        }
+        FlowDeployRun.Failure failure = run.failure();
+        if (failure != null) {
+            context.output().setAll(out);
+            List<String> notRestorable = run.rolledBackAs(FlowManifest.Status.NOT_RESTORABLE);
+            List<String> rollbackFailed = run.rolledBackAs(FlowManifest.Status.ROLLBACK_FAILED);
+            StringBuilder message = new StringBuilder("flow ").append(failure.flowId()).append(" failed: ")
+                    .append(failure.message());
+            message.append("; rolled back: ").append(rolledBack.isEmpty() ? "none" : String.join(", ", rolledBack));
+            if (!notRestorable.isEmpty()) {
+                message.append("; not restorable (new in the target): ").append(String.join(", ", notRestorable));
             }
-            return;
+            if (!rollbackFailed.isEmpty()) {
+                message.append("; rollback failed: ").append(String.join(", ", rollbackFailed));
+            }
+            message.append(run.finalStoreError() == null ? "; manifest " + run.manifest().uri()
+                    : "; the final manifest could not be stored (" + run.finalStoreError() + "); the planned one is "
+                    + run.manifest().uri());
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("failed_flow", failure.flowId());
+            details.put("deployed_before_failure", run.deployed());
+            details.put("rolled_back", rolledBack);
+            details.put("not_restorable", notRestorable);
+            details.put("rollback_failed", rollbackFailed);
+            details.put("rollback_triggered", true);
+            audit.record(context, "DEPLOYMENT_FAILED", "FAILURE", environment, details);
+            throw new RunFailure(failure.code(), message.toString());
         }
-        try {
-            storeManifest(exchange, "final");
-        } catch (RuntimeException e) {
-            // the deployment's own failure is what the result must name; the store's is added to it
-            state.finalStoreError = e.getMessage();
+        if (run.finalStoreError() != null) {
+            // the flows are live: the result must say so, not only that a store failed
+            context.output().setAll(out);
+            throw new RunFailure(ErrorCode.STORAGE_ERROR, "all " + run.deployed().size() + " flows were deployed"
+                    + " and verified in " + run.environment() + ", but the final manifest could not be stored ("
+                    + run.finalStoreError() + "); the planned one is " + run.manifest().uri());
         }
-    }
-
-    /** Step (catch, last): the run ends FAILED, naming the flow that failed and why, and what was undone. */
-    public void deploymentFailed(Exchange exchange) {
-        DeployState state = state(exchange);
-        output(exchange);
-        StringBuilder message = new StringBuilder("flow ").append(state.failedFlow).append(" failed: ")
-                .append(state.failureMessage);
-        message.append("; rolled back: ").append(state.rolledBack.isEmpty() ? "none" : String.join(", ", state.rolledBack));
-        if (!state.notRestorable.isEmpty()) {
-            message.append("; not restorable (new in the target): ").append(String.join(", ", state.notRestorable));
-        }
-        if (!state.rollbackFailed.isEmpty()) {
-            message.append("; rollback failed: ").append(String.join(", ", state.rollbackFailed));
-        }
-        message.append(state.finalStoreError == null ? "; manifest " + state.manifestStored.uri()
-                : "; the final manifest could not be stored (" + state.finalStoreError + "); the planned one is "
-                + state.manifestStored.uri());
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("failed_flow", state.failedFlow);
-        details.put("deployed_before_failure", state.deployed);
-        details.put("rolled_back", state.rolledBack);
-        details.put("not_restorable", state.notRestorable);
-        details.put("rollback_failed", state.rollbackFailed);
-        details.put("rollback_triggered", true);
-        audit.record(RunContext.of(exchange), "DEPLOYMENT_FAILED", "FAILURE", "environment:" + state.environment, details);
-        throw new RunFailure(state.failureCode, message.toString());
-    }
-
-    /** Step: every flow deployed and verified. */
-    public void complete(Exchange exchange) {
-        DeployState state = state(exchange);
-        output(exchange);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("manifest", state.manifestStored.uri());
-        details.put("deployed", state.deployed.size());
-        details.put("cycles", state.resolution.cycles());
+        details.put("manifest", run.manifest().uri());
+        details.put("deployed", run.deployed().size());
+        details.put("cycles", run.resolution().cycles());
         details.put("rollback_triggered", false);
-        audit.record(RunContext.of(exchange), "DEPLOYMENT_COMPLETED", "SUCCESS", "environment:" + state.environment, details);
+        audit.record(context, "DEPLOYMENT_COMPLETED", "SUCCESS", environment, details);
+        return out;
     }
 
     // ---- helpers
 
-    private void storeManifest(Exchange exchange, String stage) {
-        DeployState state = state(exchange);
-        String bucket = settings.require("cognigy.s3.bucket");
-        try {
-            state.manifestStored = store.putJson(bucket, state.manifestKey, state.manifest.toJson());
-        } catch (RunFailure e) {
-            audit.record(RunContext.of(exchange), "MANIFEST_STORED", "FAILURE", "s3://" + bucket + "/" + state.manifestKey,
-                    Map.of("stage", stage, "error", e.getMessage()));
-            throw e;
-        }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("stage", stage);
-        details.put("outcome", state.manifest.outcome());
-        details.put("flows", state.flows.size());
-        details.put("sha256", state.manifestStored.sha256());
-        details.put("server_side_encryption", "AES256");
-        audit.record(RunContext.of(exchange), "MANIFEST_STORED", "SUCCESS", state.manifestStored.uri(), details);
-    }
-
-    private void output(Exchange exchange) {
-        DeployState state = state(exchange);
-        ObjectNode out = RunContext.of(exchange).output();
-        out.put("manifestUri", state.manifestStored.uri());
-        out.set("manifest", state.manifest.toJson());
-        ArrayNode deployed = out.putArray("deployed");
-        state.deployed.forEach(deployed::add);
-        ArrayNode rolledBack = out.putArray("rolledBack");
-        state.rolledBack.forEach(rolledBack::add);
-    }
-
-    private OutboundCall statusCall(DeployState state, String id, String action) {
-        return OutboundCall.cognigy("GET", settings.get("cognigy.api.flow-status", "/api/v2/flows/{flowId}/status")
-                .replace("{flowId}", id), null, action, state.resource(id))
-                .withQuery(Map.of("environmentId", state.environment));
-    }
-
     private Pager pager(String what) {
-        return new Pager(what, Integer.parseInt(settings.get("cognigy.flow-deploy.page-size", "100")),
-                Integer.parseInt(settings.get("cognigy.flow-deploy.max-pages", "1000")));
+        return new Pager(what, Integer.parseInt(settings.require("cognigy.flow-deploy.page-size")),
+                Integer.parseInt(settings.require("cognigy.flow-deploy.max-pages")));
     }
 
-    private static Set<String> ids(Pager pager) {
-        Set<String> ids = new TreeSet<>();
-        if (pager != null) {
-            pager.items().forEach(item -> ids.add(item.path("id").asText()));
+    private static Set<String> ids(List<String> ids) {
+        return ids == null ? Set.of() : new TreeSet<>(ids);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
-        return ids;
-    }
-
-    private static void call(Exchange exchange, OutboundCall call) {
-        exchange.setProperty(OutboundCalls.CALL, call);
-    }
-
-
-
-    private static DeployState state(Exchange exchange) {
-        return exchange.getProperty(DeployState.PROPERTY, DeployState.class);
     }
 }

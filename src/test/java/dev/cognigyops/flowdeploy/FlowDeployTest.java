@@ -552,7 +552,7 @@ class FlowDeployTest extends AppTestSupport {
                 .map(e -> e.path("resource").asText()).toList();
     }
 
-    static List<String> statuses(JsonNode manifest) {
+    public static List<String> statuses(JsonNode manifest) {
         List<String> out = new ArrayList<>();
         manifest.path("flows").forEach(f -> out.add(f.path("id").asText() + "=" + f.path("status").asText()));
         return out;
