@@ -109,7 +109,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("trainingMonitor", trainingMonitor);
         operations.add(trainingMonitor);
 
-        var flowDeploy = new dev.cognigyops.flows.FlowDeploy(settings, new dev.cognigyops.flows.FlowSchema(),
+        var flowDeploy = new dev.cognigyops.flowdeploy.FlowDeploy(settings, new dev.cognigyops.flowdeploy.FlowSchema(),
                 new ArtifactStore(s3, clock), audit, clock);
         registry.bind("flowDeploy", flowDeploy);
         operations.add(flowDeploy);

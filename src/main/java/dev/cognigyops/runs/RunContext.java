@@ -39,6 +39,7 @@ public final class RunContext {
     private volatile String errorMessage;
     private volatile Instant finishedAt;
     private volatile JsonNode resumeFrom;
+    private final List<Runnable> whenFinished = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RunContext(String runId, String requestId, String operation, Trigger trigger, String source, Instant startedAt,
                JsonNode payload, Admission admission, List<String> violations) {
@@ -96,11 +97,18 @@ public final class RunContext {
         this.errorMessage = message;
     }
 
-    /** Ends the run: SUCCEEDED unless a failure was recorded. */
+    /** Something to do when the run ends, however it ends (e.g. give back what the run holds); it must not throw. */
+    public void whenFinished(Runnable action) {
+        whenFinished.add(action);
+    }
+
+    /** Ends the run: SUCCEEDED unless a failure was recorded; then what was to be done when it ends. */
     public void finish(Instant at) {
         if (status == null) {
             status = RunStatus.SUCCEEDED;
         }
         finishedAt = at;
+        whenFinished.forEach(Runnable::run);
+        whenFinished.clear();
     }
 }

@@ -173,6 +173,26 @@ public final class ArtifactStore {
     }
 
     /**
+     * A small write that failed (e.g. through camel-aws2-s3), as {@link #putJson} names it: a
+     * STORAGE_ERROR saying S3 did not answer within the bound, or did not take the object.
+     */
+    public RunFailure storingFailed(Throwable failure, String bucket, String key) {
+        String where = "s3://" + bucket + "/" + key;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RunFailure run && run.code() == ErrorCode.STORAGE_ERROR) {
+                return run;
+            }
+            if (t instanceof SdkException e) {
+                return new RunFailure(ErrorCode.STORAGE_ERROR, kindOf(e) == S3Failure.NO_ANSWER
+                        ? "S3 did not answer " + within + " storing " + where
+                        : "S3 did not take " + where + ": " + e.getMessage());
+            }
+        }
+        return new RunFailure(ErrorCode.STORAGE_ERROR, "S3 did not take " + where + ": "
+                + (failure == null ? "no reason given" : failure.getMessage()));
+    }
+
+    /**
      * Uploads the stream in parts of {@link #PART_SIZE} through one buffer of the shared, bounded
      * {@link PartBuffers} (each part is sent from it, not copied); false when it was empty and nothing
      * was created.

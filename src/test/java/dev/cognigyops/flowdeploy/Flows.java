@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

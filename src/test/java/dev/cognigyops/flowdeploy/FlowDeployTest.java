@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +30,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static dev.cognigyops.flows.FlowStubs.ENV;
-import static dev.cognigyops.flows.FlowStubs.IMPORT;
-import static dev.cognigyops.flows.FlowStubs.request;
-import static dev.cognigyops.flows.Flows.flow;
+import static dev.cognigyops.flowdeploy.FlowStubs.ENV;
+import static dev.cognigyops.flowdeploy.FlowStubs.IMPORT;
+import static dev.cognigyops.flowdeploy.FlowStubs.request;
+import static dev.cognigyops.flowdeploy.Flows.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** flow-deploy end to end: what Cognigy received, the manifest in S3, the result and the audit trail. */
@@ -576,7 +576,7 @@ class FlowDeployTest extends AppTestSupport {
                 .map(e -> e.path("resource").asText()).toList();
     }
 
-    static List<String> statuses(JsonNode manifest) {
+    public static List<String> statuses(JsonNode manifest) {
         List<String> out = new ArrayList<>();
         manifest.path("flows").forEach(f -> out.add(f.path("id").asText() + "=" + f.path("status").asText()));
         return out;

@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ class PagerTest {
         while (pager.hasNext()) {
             int offset = pager.nextOffset();
             offsets.add(offset);
-            pager.accept(page(total, offset, Math.max(0, Math.min(served, total - offset))));
+            pager = pager.accept(page(total, offset, Math.max(0, Math.min(served, total - offset))));
         }
         assertThat(pager.pages()).isEqualTo(expectedPages);
         assertThat(pager.items()).hasSize(total);
@@ -53,8 +53,7 @@ class PagerTest {
 
     @Test
     void aTotalThatIsNeverReachedFailsInsteadOfLoopingForever() {
-        Pager pager = new Pager("flows", 100, 100);
-        pager.accept(page(500, 0, 100));
+        Pager pager = new Pager("flows", 100, 100).accept(page(500, 0, 100));
         assertThatThrownBy(() -> pager.accept(page(500, 100, 0)))
                 .isInstanceOf(RunFailure.class).hasMessageContaining("total 500").hasMessageContaining("no new item")
                 .extracting(e -> ((RunFailure) e).code()).isEqualTo(ErrorCode.UPSTREAM_ERROR);
@@ -62,20 +61,16 @@ class PagerTest {
 
     @Test
     void aServerRepeatingTheSamePageFailsAsNoProgress() {
-        Pager pager = new Pager("flows", 100, 100);
-        pager.accept(page(300, 0, 100));
+        Pager pager = new Pager("flows", 100, 100).accept(page(300, 0, 100));
         assertThatThrownBy(() -> pager.accept(page(300, 0, 100))).hasMessageContaining("no new item");
     }
 
     @Test
     void overlappingPagesKeepEachItemOnceButTwoDifferentItemsUnderOneIdFail() {
-        Pager pager = new Pager("flows", 100, 100);
-        pager.accept(page(4, 0, 3));
-        pager.accept(page(4, 2, 2));
+        Pager pager = new Pager("flows", 100, 100).accept(page(4, 0, 3)).accept(page(4, 2, 2));
         assertThat(pager.items()).extracting(i -> i.path("id").asText()).containsExactly("flow_0", "flow_1", "flow_2", "flow_3");
 
-        Pager conflicting = new Pager("flows", 2, 100);
-        conflicting.accept(page(4, 0, 2));
+        Pager conflicting = new Pager("flows", 2, 100).accept(page(4, 0, 2));
         ObjectNode clash = (ObjectNode) page(4, 1, 2);
         ((ObjectNode) clash.path("items").get(0)).put("name", "another flow_1");
         assertThatThrownBy(() -> conflicting.accept(clash)).hasMessageContaining("two different items with id flow_1");
@@ -83,11 +78,19 @@ class PagerTest {
 
     @Test
     void moreThanMaxPagesFails() {
-        Pager pager = new Pager("intents", 1, 3);
-        pager.accept(page(10, 0, 1));
-        pager.accept(page(10, 1, 1));
+        Pager pager = new Pager("intents", 1, 3).accept(page(10, 0, 1)).accept(page(10, 1, 1));
         assertThatThrownBy(() -> pager.accept(page(10, 2, 1))).hasMessageContaining("3 pages brought only 3 items")
                 .hasMessageContaining("intents");
+    }
+
+    @Test
+    void acceptingAPageLeavesTheListingItWasGivenAsItWas() {
+        Pager before = new Pager("flows", 2, 100);
+        Pager after = before.accept(page(4, 0, 2));
+        assertThat(before.pages()).isZero();
+        assertThat(before.nextOffset()).isZero();
+        assertThat(after.nextOffset()).isEqualTo(2);
+        assertThat(after.hasNext()).isTrue();
     }
 
     @Test

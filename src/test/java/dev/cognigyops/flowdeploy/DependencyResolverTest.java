@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import java.util.List;
 import java.util.Set;
@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 
-import static dev.cognigyops.flows.Flows.flow;
+import static dev.cognigyops.flowdeploy.Flows.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Dependency order, deterministic cycle breaking and missing references. */

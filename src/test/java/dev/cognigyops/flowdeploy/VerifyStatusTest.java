@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import java.util.Properties;
 

@@ -1,4 +1,4 @@
-package dev.cognigyops.flows;
+package dev.cognigyops.flowdeploy;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.cognigyops.support.CanonicalJson;
 import dev.cognigyops.support.Json;
 
-import static dev.cognigyops.flows.Flows.flow;
+import static dev.cognigyops.flowdeploy.Flows.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The manifest as JSON: seed 003's fields and ours, sets as sorted lists, hashes of the canonical form. */
