@@ -96,9 +96,9 @@ public class AppConfiguration implements CamelConfiguration {
         // a dependency webhook must itself answer 2xx: a redirect is reported, not followed
         HttpClient webhookChecks = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings,
-                new dev.cognigyops.deploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock),
-                new dev.cognigyops.deploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
+        var botDeploy = new dev.cognigyops.botdeploy.BotDeploy(settings,
+                new dev.cognigyops.botdeploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock),
+                new dev.cognigyops.botdeploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
                         Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))),
                         Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-margin-ms", "1000"))), clock),
                 audit, clock);
