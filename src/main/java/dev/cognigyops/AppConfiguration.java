@@ -97,12 +97,12 @@ public class AppConfiguration implements CamelConfiguration {
         HttpClient webhookChecks = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         var botDeploy = new dev.cognigyops.botdeploy.BotDeploy(settings,
-                new dev.cognigyops.botdeploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock),
-                new dev.cognigyops.botdeploy.StatusReadLimiter(Integer.parseInt(settings.get("cognigy.deploy.status-reads-per-window", "12")),
-                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-window-ms", "60000"))),
-                        Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.status-read-margin-ms", "1000"))), clock),
-                audit, clock);
+                new dev.cognigyops.botdeploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock), audit, clock);
         registry.bind("botDeploy", botDeploy);
+        registry.bind("deploymentStatusReads", new dev.cognigyops.botdeploy.DeploymentStatusReads(
+                new dev.cognigyops.botdeploy.StatusReadLimiter(Integer.parseInt(settings.require("cognigy.deploy.status-reads-per-window")),
+                        Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.status-read-window-ms"))),
+                        Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.status-read-margin-ms"))), clock)));
         operations.add(botDeploy);
 
         var trainingMonitor = new dev.cognigyops.monitor.TrainingMonitor(settings, audit, clock);

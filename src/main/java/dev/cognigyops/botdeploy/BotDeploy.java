@@ -14,15 +14,12 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.CallPacer;
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.Failures;
-import dev.cognigyops.http.OutboundCall;
+import dev.cognigyops.http.ErrorClassifier.RunError;
 import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -36,8 +33,10 @@ import dev.cognigyops.webhook.WebhookTargets;
  * bot-deploy (seed 001, SPEC §5): check the NLU model, the flow versions and the dependency
  * webhooks; create a versioned deployment; poll it within the per-deployment read limit; on
  * failure roll it back and leave routing alone; on success switch traffic blue-green to the
- * target, then start one sync job per region. Each public method is one step of
- * {@code routes/bot-deploy.camel.yaml}.
+ * target, then start one sync job per region. The route, {@code routes/bot-deploy.camel.yaml},
+ * makes the calls; each public method here is one decision or one step's outcome, taking the run's
+ * {@link BotDeployRun} and an answer and returning the next {@link BotDeployRun} (or a request
+ * body, or the output). Nothing here knows Camel's Exchange.
  */
 public final class BotDeploy implements Operation {
 
@@ -57,15 +56,13 @@ public final class BotDeploy implements Operation {
     private final Settings settings;
     private final WebhookTargets webhookTargets;
     private final WebhookProbe webhooks;
-    private final StatusReadLimiter statusReads;
     private final AuditLog audit;
     private final Clock clock;
 
-    public BotDeploy(Settings settings, WebhookProbe webhooks, StatusReadLimiter statusReads, AuditLog audit, Clock clock) {
+    public BotDeploy(Settings settings, WebhookProbe webhooks, AuditLog audit, Clock clock) {
         this.settings = settings;
         this.webhookTargets = WebhookTargets.from(settings);
         this.webhooks = webhooks;
-        this.statusReads = statusReads;
         this.audit = audit;
         this.clock = clock;
     }
@@ -168,23 +165,26 @@ public final class BotDeploy implements Operation {
         }
     }
 
-    // ---- 2. the NLU model
+    // ---- 2. the start, and the NLU model
 
-    /** Step: remember the request; ask for the NLU model. */
-    public void askModel(Exchange exchange) {
-        RunContext run = RunContext.of(exchange);
+    /** First step: a new run's state from its payload, or the saved state the run goes on from. */
+    public BotDeployRun begin(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        if (run.resumeFrom() != null) {
+            return Json.MAPPER.convertValue(run.resumeFrom(), BotDeployRun.class);
+        }
         JsonNode p = run.payload();
         List<FlowReferences.Ref> flows = new ArrayList<>();
         p.path("flowReferences").forEach(r -> flows.add(new FlowReferences.Ref(r.path("flowId").asText(), r.path("version").asText())));
-        DeployRun d = new DeployRun(run.payloadText("botId", null), run.payloadText("targetEnvironmentId", null),
-                run.payloadText("nluModelId", null), run.payloadText("primaryEnvironmentId", null),
-                run.payloadText("secondaryEnvironmentId", null), flows, texts(p.get("webhookUrls")), regions(p), clock.instant());
-        exchange.setProperty(DeployRun.PROPERTY, d);
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.nlu-model", "/v1/nlu/models/{nluModelId}")
-                .replace("{nluModelId}", d.nluModelId), null, "NLU_MODEL_CHECKED", "nlu:" + d.nluModelId));
+        return BotDeployRun.start(new BotDeployRun.Request(run.runId(), run.payloadText("botId", null),
+                run.payloadText("targetEnvironmentId", null), run.payloadText("nluModelId", null),
+                run.payloadText("primaryEnvironmentId", null), run.payloadText("secondaryEnvironmentId", null),
+                flows, texts(p.get("webhookUrls")), regions(p)), clock.millis());
     }
 
-    /** The sync regions: the payload's, else the setting {@code cognigy.deploy.sync-regions}; never made up. */
+    /**
+     * The sync regions: the payload's, else the setting {@code cognigy.deploy.sync-regions}; never
+     * made up. The setting may be blank (no regions), so it is read with an empty fallback.
+     */
     List<String> regions(JsonNode payload) {
         if (payload.hasNonNull("syncRegions")) {
             return texts(payload.get("syncRegions"));
@@ -198,395 +198,312 @@ public final class BotDeploy implements Operation {
         return List.copyOf(regions);
     }
 
-    /** doCatch condition: the call was answered 404. */
-    public boolean isNotFound(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return caught != null && Failures.status(caught) == 404;
-    }
-
-    /** The model does not exist: FAILED NOT_FOUND, naming it. */
-    public void modelNotFound(Exchange exchange) {
-        DeployRun d = state(exchange);
-        throw new RunFailure(ErrorCode.NOT_FOUND, "NLU model " + d.nluModelId + " not found ("
-                + serverSaid(exchange) + "); nothing was deployed");
-    }
-
-    /** Step: the model must be published. */
-    public void requirePublishedModel(Exchange exchange) {
-        DeployRun d = state(exchange);
-        String status = Json.text(OutboundCalls.response(exchange), "status");
+    /** The model's answer: it must be published. */
+    public BotDeployRun modelChecked(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body JsonNode model) {
+        String status = Json.text(model, "status");
         if (!"published".equals(status)) {
-            throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "NLU model " + d.nluModelId + " is '" + status
+            throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "NLU model " + run.request().nluModelId() + " is '" + status
                     + "'; a deployment needs a published model; nothing was deployed");
         }
+        return run.at(BotDeployRun.Phase.MODEL_CHECKED);
+    }
+
+    /** The model check was answered 404: FAILED NOT_FOUND, naming the model. */
+    public BotDeployRun modelNotFound(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body RunError error) {
+        throw new RunFailure(ErrorCode.NOT_FOUND, "NLU model " + run.request().nluModelId() + " not found ("
+                + error.message() + "); nothing was deployed");
     }
 
     // ---- 3. the flow references
 
-    /** The loop's count: one question per distinct flow. */
-    public int flowCount(Exchange exchange) {
-        return state(exchange).flowIds.size();
+    /** One flow's answer: the versions it lists. */
+    public BotDeployRun flowVersionsListed(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body JsonNode answer) {
+        return run.withFlowChecked(List.copyOf(FlowReferences.listedVersions(answer)));
     }
 
-    /** Loop step: ask for the versions of the next flow. */
-    public void askFlowVersions(Exchange exchange) {
-        DeployRun d = state(exchange);
-        String flowId = d.flowIds.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.bot-flow-versions", "/v1/bots/{botId}/flows/{flowId}/versions")
-                .replace("{botId}", d.botId).replace("{flowId}", flowId), null, "FLOW_VERSIONS_CHECKED",
-                "flow:" + d.botId + ":" + flowId));
+    /** One flow was answered 404: it does not exist (kept out of the listed versions). */
+    public BotDeployRun flowNotFound(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run) {
+        return run.withFlowChecked(null);
     }
 
-    /** Loop step: keep the versions the flow has. */
-    public void flowVersionsListed(Exchange exchange) {
-        DeployRun d = state(exchange);
-        String flowId = d.flowIds.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
-        d.listedVersions.put(flowId, FlowReferences.listedVersions(OutboundCalls.response(exchange)));
-    }
-
-    /** Loop step, on a 404: the flow does not exist (kept out of {@code listedVersions}). */
-    public void flowNotFound(Exchange exchange) {
-        exchange.removeProperty(OutboundCalls.CALL);
-    }
-
-    /** Step: every reference must resolve; all missing ones are named. */
-    public void requireFlowVersions(Exchange exchange) {
-        DeployRun d = state(exchange);
-        List<String> missing = FlowReferences.missing(d.flows, d.listedVersions);
+    /** Every reference must resolve; all missing ones are named. */
+    public BotDeployRun requireFlowVersions(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run,
+                                            @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        List<FlowReferences.Ref> refs = run.request().flowReferences();
+        List<String> missing = FlowReferences.missing(refs, run.listedVersionSets());
         if (!missing.isEmpty()) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("missing", missing);
-            audit.record(RunContext.of(exchange), "DEPENDENCY_CHECK_FAILED", "FAILURE", d.resource(), details);
-            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missing.size() + " of " + d.flows.size()
-                    + " flow reference(s) of bot " + d.botId + " not found: " + String.join("; ", missing)
+            audit.record(context, "DEPENDENCY_CHECK_FAILED", "FAILURE", run.resource(), details);
+            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, missing.size() + " of " + refs.size()
+                    + " flow reference(s) of bot " + run.request().botId() + " not found: " + String.join("; ", missing)
                     + "; nothing was deployed");
         }
+        return run.at(BotDeployRun.Phase.FLOWS_CHECKED);
     }
 
     // ---- 4. the dependency webhooks
 
-    /** Step: HEAD every dependency webhook at once; all unreachable ones are named. */
-    public void checkWebhooks(Exchange exchange) {
-        DeployRun d = state(exchange);
-        if (!d.webhookUrls.isEmpty()) {
-            Duration timeout = Duration.ofMillis(Long.parseLong(settings.get("cognigy.deploy.webhook-check-timeout-ms", "5000")));
-            for (WebhookProbe.Check check : webhooks.check(d.webhookUrls, timeout)) {
+    /** HEAD every dependency webhook at once (not Cognigy calls: {@link WebhookProbe}); all unreachable ones are named. */
+    public BotDeployRun checkWebhooks(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run,
+                                      @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        List<String> urls = run.request().webhookUrls();
+        List<String> unreachable = new ArrayList<>();
+        if (!urls.isEmpty()) {
+            Duration timeout = Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.webhook-check-timeout-ms")));
+            for (WebhookProbe.Check check : webhooks.check(urls, timeout)) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("request", "HEAD " + WebhookProbe.shown(check.url()));
                 details.put("httpStatus", check.status());
                 details.put("latency_ms", check.latencyMs());
                 if (!check.reachable()) {
                     details.put("error", check.problem());
-                    d.unreachableWebhooks.add(WebhookProbe.shown(check.url()) + " (" + check.problem() + ")");
+                    unreachable.add(WebhookProbe.shown(check.url()) + " (" + check.problem() + ")");
                 }
-                audit.record(RunContext.of(exchange), "WEBHOOK_CHECKED", check.reachable() ? "SUCCESS" : "FAILURE",
+                audit.record(context, "WEBHOOK_CHECKED", check.reachable() ? "SUCCESS" : "FAILURE",
                         "webhook:" + WebhookProbe.shown(check.url()), details);
             }
         }
-        if (!d.unreachableWebhooks.isEmpty()) {
-            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, d.unreachableWebhooks.size() + " of " + d.webhookUrls.size()
-                    + " dependency webhook(s) did not answer HEAD with 2xx: " + String.join("; ", d.unreachableWebhooks)
+        if (!unreachable.isEmpty()) {
+            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, unreachable.size() + " of " + urls.size()
+                    + " dependency webhook(s) did not answer HEAD with 2xx: " + String.join("; ", unreachable)
                     + "; nothing was deployed");
         }
-        d.validatedAt = clock.instant();
+        return run.withValidated(clock.millis());
     }
 
     // ---- 5. the deployment
 
-    /** Step: create the versioned deployment, with seed 001's body. */
-    public void createDeployment(Exchange exchange) {
-        DeployRun d = state(exchange);
+    /** The body of the deployment request (seed 001's). */
+    public JsonNode deploymentRequest(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run) {
+        BotDeployRun.Request r = run.request();
         ObjectNode body = Json.object();
-        body.put("botId", d.botId);
-        body.put("targetEnvironmentId", d.targetEnvironmentId);
-        body.put("nluModelId", d.nluModelId);
+        body.put("botId", r.botId());
+        body.put("targetEnvironmentId", r.targetEnvironmentId());
+        body.put("nluModelId", r.nluModelId());
         var refs = body.putArray("flowReferences");
-        d.flows.forEach(f -> refs.addObject().put("flowId", f.flowId()).put("version", f.version()));
+        r.flowReferences().forEach(f -> refs.addObject().put("flowId", f.flowId()).put("version", f.version()));
         body.put("deploymentType", "versioned");
         ObjectNode metadata = body.putObject("metadata");
         // seed 001's wire format: epoch seconds, a number (e.g. 1700000000.0), not a date string
-        metadata.put("validatedAt", java.math.BigDecimal.valueOf(d.validatedAt.toEpochMilli(), 3));
+        metadata.put("validatedAt", java.math.BigDecimal.valueOf(run.validatedAtMs(), 3));
         metadata.put("deployedBy", AuditLog.ACTOR);
-        metadata.put("runId", RunContext.of(exchange).runId());
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.bot-deployments", "/v1/bots/{botId}/deployments")
-                .replace("{botId}", d.botId), body, "DEPLOYMENT_CREATED", d.resource()));
+        metadata.put("runId", r.runId());
+        return body;
     }
 
-    /** Step: keep the deployment id, its Location and the server's estimate. */
-    public void deploymentCreated(Exchange exchange) {
-        DeployRun d = state(exchange);
-        JsonNode answer = OutboundCalls.response(exchange);
-        d.deploymentId = Json.text(answer, "deploymentId");
-        if (d.deploymentId == null || d.deploymentId.isBlank()) {
-            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the deployment of bot " + d.botId
-                    + " was accepted (HTTP " + exchange.getProperty(OutboundCalls.RESPONSE_STATUS) + ") but the answer has no deploymentId");
+    /** The deployment's answer: its id, its Location and the server's estimate. */
+    public BotDeployRun deploymentCreated(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body JsonNode answer,
+                                          @ExchangeProperty(OutboundCalls.RESPONSE_LOCATION) String location,
+                                          @ExchangeProperty(OutboundCalls.RESPONSE_STATUS) Integer httpStatus) {
+        String id = Json.text(answer, "deploymentId");
+        if (id == null || id.isBlank()) {
+            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the deployment of bot " + run.request().botId()
+                    + " was accepted (HTTP " + httpStatus + ") but the answer has no deploymentId");
         }
-        d.location = exchange.getProperty(OutboundCalls.RESPONSE_LOCATION, String.class);
         JsonNode estimate = answer.get("estimatedCompletionSeconds");
-        d.estimatedCompletionSeconds = estimate != null && estimate.isNumber() && estimate.asLong() > 0 ? estimate.asLong() : null;
-        d.lastStatus = Json.text(answer, "status");
-        RunContext.of(exchange).output().put("deploymentId", d.deploymentId);
+        Long seconds = estimate != null && estimate.isNumber() && estimate.asLong() > 0 ? estimate.asLong() : null;
+        return run.withDeployment(id, location, seconds, clock.millis(), Json.text(answer, "status"));
     }
 
     // ---- 6. the poll
 
-    /** The wait before the first status read: the server's estimate, capped by {@code cognigy.deploy.max-first-wait-seconds}. */
-    public long firstReadWait(Exchange exchange) {
-        DeployRun d = state(exchange);
-        if (d.estimatedCompletionSeconds == null) {
+    /**
+     * The wait before the first status read: until the server's estimate has passed since the
+     * deployment was created (a resumed run waits only what is left), at most
+     * {@code cognigy.deploy.max-first-wait-seconds}.
+     */
+    public long firstReadWait(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run) {
+        if (run.estimatedCompletionSeconds() == null || run.createdAtMs() == null) {
             return 0;
         }
-        long cap = Long.parseLong(settings.get("cognigy.deploy.max-first-wait-seconds", "300"));
-        return Math.min(d.estimatedCompletionSeconds, cap) * 1000;
+        long cap = Long.parseLong(settings.require("cognigy.deploy.max-first-wait-seconds"));
+        long due = run.createdAtMs() + Math.min(run.estimatedCompletionSeconds(), cap) * 1000;
+        return Math.max(0, due - clock.millis());
     }
 
-    /** Before each read: reserve the read's moment within the deployment's limit; the wait until then. */
-    public long readSlotWait(Exchange exchange) {
-        return statusReads.reserveWait(state(exchange).deploymentId, Duration.ZERO).toMillis();
-    }
-
-    /** Poll step: read the status; a retry of this read (429, 5xx, 401) also keeps the limit. */
-    public void readStatus(Exchange exchange) {
-        DeployRun d = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", path("cognigy.api.deployment-status", "/v1/deployments/{deploymentId}/status")
-                .replace("{deploymentId}", segment(d.deploymentId)), null, "DEPLOYMENT_STATUS", d.resource()));
-        CallPacer pacer = proposed -> statusReads.reserveWait(d.deploymentId, Duration.ofMillis(proposed)).toMillis();
-        exchange.setProperty(OutboundCalls.PACER, pacer);
-    }
-
-    /** Poll step: what the status means. */
-    public void statusRead(Exchange exchange) {
-        DeployRun d = state(exchange);
-        JsonNode answer = OutboundCalls.response(exchange);
+    /** One status read: still going, finished, or failed (the rollback follows). */
+    public BotDeployRun statusRead(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body JsonNode answer) {
         String status = Json.text(answer, "status");
-        d.lastStatus = status;
-        switch (DeploymentState.of(status)) {
-            case IN_PROGRESS -> PollLoop.pending(exchange, "deployment " + d.deploymentId + " is " + status);
-            case SUCCEEDED -> {
-                d.outcome = DeploymentState.SUCCEEDED;
-                PollLoop.done(exchange);
-            }
+        return switch (DeploymentState.of(status)) {
+            case IN_PROGRESS -> run.withStatus(BotDeployRun.Phase.DEPLOYMENT_CREATED, status);
+            case SUCCEEDED -> run.withStatus(BotDeployRun.Phase.DEPLOYMENT_FINISHED, status);
             case FAILED -> {
                 String message = Json.text(answer, "errorMessage");
-                d.failed("timeout".equalsIgnoreCase(status) ? ErrorCode.TIMEOUT : ErrorCode.JOB_FAILED,
-                        "deployment " + d.deploymentId + " of bot " + d.botId + " ended '" + status + "': "
+                yield run.withFailure(status, "timeout".equalsIgnoreCase(status) ? ErrorCode.TIMEOUT : ErrorCode.JOB_FAILED,
+                        "deployment " + run.deploymentId() + " of bot " + run.request().botId() + " ended '" + status + "': "
                                 + (message == null ? "no errorMessage given" : message));
-                PollLoop.done(exchange);
             }
-            default -> throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "deployment " + d.deploymentId
+            default -> throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "deployment " + run.deploymentId()
                     + " has an unexpected status '" + status + "'");
-        }
+        };
     }
 
     /** The poll gave up (its deadline or attempts, or a read that failed for good): the deployment is treated as failed. */
-    public void pollFailed(Exchange exchange) {
-        DeployRun d = state(exchange);
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        var error = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
-        d.failed(error.code(), "deployment " + d.deploymentId + " of bot " + d.botId + " not confirmed: " + error.message());
-        exchange.removeProperty(OutboundCalls.CALL);
-        exchange.removeProperty(OutboundCalls.PACER);
-    }
-
-    /** The choice: did the deployment succeed? */
-    public boolean succeeded(Exchange exchange) {
-        return state(exchange).outcome == DeploymentState.SUCCEEDED;
+    public BotDeployRun pollFailed(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body RunError error) {
+        return run.withFailure(run.lastStatus(), error.code(), "deployment " + run.deploymentId() + " of bot "
+                + run.request().botId() + " not confirmed: " + error.message());
     }
 
     // ---- 7. failure: rollback, routing untouched
 
-    /** Step: ask for the rollback. */
-    public void askRollback(Exchange exchange) {
-        DeployRun d = state(exchange);
-        d.rollbackTriggered = true;
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.deployment-rollback", "/v1/deployments/{deploymentId}/rollback")
-                .replace("{deploymentId}", segment(d.deploymentId)), Json.object(), "DEPLOYMENT_ROLLBACK", d.resource()));
+    /** The rollback request's body. */
+    public JsonNode rollbackRequest() {
+        return Json.object();
     }
 
-    /** doCatch: the rollback call failed for good; said in the result. */
-    public void rollbackFailed(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        state(exchange).rollbackError = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange),
-                OutboundCalls.attempts(exchange)).message();
-        exchange.removeProperty(OutboundCalls.CALL);
+    /** The rollback was asked for. */
+    public BotDeployRun rolledBack(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run) {
+        return run.withRollback(null);
     }
 
-    /** Step: seed 001's audit record, the output, and the FAILED result. */
-    public void failDeployment(Exchange exchange) {
-        DeployRun d = state(exchange);
-        output(exchange);
-        record(exchange, "DEPLOYMENT_FAILED", "FAILURE", d.lastStatus == null ? "failed" : d.lastStatus);
-        String rollback = d.rollbackError == null ? "rolled back; routing untouched"
-                : "rollback requested but failed (" + d.rollbackError + "); routing untouched";
-        throw new RunFailure(d.failureCode, d.failureMessage + "; " + rollback);
+    /** The rollback call failed for good; said in the result. */
+    public BotDeployRun rollbackFailed(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body RunError error) {
+        return run.withRollback(error.message());
+    }
+
+    /** Seed 001's audit record, the output, and the FAILED result. */
+    public void failDeployment(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run,
+                               @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        context.output().setAll(output(run));
+        record(context, run, "DEPLOYMENT_FAILED", "FAILURE", run.lastStatus() == null ? "failed" : run.lastStatus(),
+                run.failureMessage());
+        String rollback = run.rollbackError() == null ? "rolled back; routing untouched"
+                : "rollback requested but failed (" + run.rollbackError() + "); routing untouched";
+        throw new RunFailure(run.failureCode(), run.failureMessage() + "; " + rollback);
     }
 
     // ---- 8. success: blue-green switch, then sync per region
 
-    /** Step: all traffic to the target, none to the other. */
-    public void switchTraffic(Exchange exchange) {
-        DeployRun d = state(exchange);
-        d.routingSent = TrafficSwitch.toTarget(d.primaryEnvironmentId, d.secondaryEnvironmentId, d.targetEnvironmentId);
-        call(exchange, OutboundCall.cognigy("PUT", path("cognigy.api.environment-routing", "/v1/environments/routing"),
-                d.routingSent, "ROUTING_SWITCHED", d.resource()));
+    /** The switch's body: all traffic to the target, none to the other. */
+    public JsonNode routingRequest(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run) {
+        BotDeployRun.Request r = run.request();
+        return TrafficSwitch.toTarget(r.primaryEnvironmentId(), r.secondaryEnvironmentId(), r.targetEnvironmentId());
     }
 
     /**
-     * Step: keep the routing now in force: Cognigy's answer, or what was sent when the answer
-     * carries none (e.g. 204), so the result never shows an empty routing after a switch.
+     * The routing now in force: Cognigy's answer, or what was sent when the answer carries none
+     * (e.g. 204), so the result never shows an empty routing after a switch.
      */
-    public void trafficSwitched(Exchange exchange) {
-        DeployRun d = state(exchange);
-        JsonNode answer = OutboundCalls.response(exchange);
-        d.routing = answer != null && answer.has("environments") ? answer : d.routingSent;
-        RunContext.of(exchange).output().set("routing", d.routing);
+    public BotDeployRun trafficSwitched(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body JsonNode answer) {
+        JsonNode routing = answer != null && answer.has("environments") ? answer : routingRequest(run);
+        return run.withRouting(Json.MAPPER.convertValue(routing, Json.MAPPER.getTypeFactory()
+                .constructMapType(LinkedHashMap.class, String.class, Object.class)));
     }
 
     /**
-     * doCatch: the deployment completed but the switch failed for good. Traffic stays where it was
-     * (the previous environment keeps serving), nothing is synced; seed 001's record says so.
+     * The deployment completed but the switch failed for good. Traffic stays where it was (the
+     * previous environment keeps serving), nothing is synced; seed 001's record says so.
      */
-    public void switchFailed(Exchange exchange) {
-        DeployRun d = state(exchange);
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        var error = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
-        d.failed(error.code(), "deployment " + d.deploymentId + " of bot " + d.botId + " is " + d.lastStatus
-                + " but traffic could not be switched to " + d.targetEnvironmentId + ": " + error.message());
-        output(exchange);
-        record(exchange, "DEPLOYMENT_FAILED", "FAILURE", "routing_failed");
-        throw new RunFailure(error.code(), d.failureMessage + "; routing unchanged, no region synced");
+    public void switchFailed(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body RunError error,
+                             @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String message = "deployment " + run.deploymentId() + " of bot " + run.request().botId() + " is " + run.lastStatus()
+                + " but traffic could not be switched to " + run.request().targetEnvironmentId() + ": " + error.message();
+        context.output().setAll(output(run));
+        record(context, run, "DEPLOYMENT_FAILED", "FAILURE", "routing_failed", message);
+        throw new RunFailure(error.code(), message + "; routing unchanged, no region synced");
     }
 
-    /** The loop's count: one sync job per region. */
-    public int regionCount(Exchange exchange) {
-        return state(exchange).syncRegions.size();
-    }
-
-    /** Loop step: start the region's sync job. */
-    public void startSync(Exchange exchange) {
-        DeployRun d = state(exchange);
-        String region = region(exchange);
+    /** The body of the current region's sync job. */
+    public JsonNode syncRequest(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run) {
         ObjectNode body = Json.object();
-        body.put("sourceDeploymentId", d.deploymentId);
-        body.put("targetRegion", region);
+        body.put("sourceDeploymentId", run.deploymentId());
+        body.put("targetRegion", run.currentRegion());
         body.put("syncType", "full_configuration");
         body.put("includeNluModels", true);
         body.put("includeWebhooks", true);
-        call(exchange, OutboundCall.cognigy("POST", path("cognigy.api.sync-jobs", "/v1/sync/jobs"), body,
-                "SYNC_JOB_STARTED", d.resource() + ":" + region));
+        return body;
     }
 
-    /** Loop step: keep the region's sync job id. */
-    public void syncStarted(Exchange exchange) {
-        DeployRun d = state(exchange);
-        String id = Json.text(OutboundCalls.response(exchange), "syncJobId");
+    /** The region's sync job started: its id (an answer without one is a region not synced). */
+    public BotDeployRun syncStarted(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body JsonNode answer,
+                                    @ExchangeProperty(OutboundCalls.RESPONSE_STATUS) Integer httpStatus,
+                                    @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String id = Json.text(answer, "syncJobId");
         if (id == null || id.isBlank()) {
-            syncFailure(exchange, "the sync job was accepted (HTTP " + exchange.getProperty(OutboundCalls.RESPONSE_STATUS)
-                    + ") but the answer has no syncJobId");
-        } else {
-            d.syncJobIds.put(region(exchange), id);
+            return syncFailure(run, context, "the sync job was accepted (HTTP " + httpStatus + ") but the answer has no syncJobId");
         }
+        return run.withSync(id, null);
     }
 
-    /** Loop doCatch: a failed sync does not undo the switch; it is audited and named in the result. */
-    public void syncFailed(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        syncFailure(exchange, ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange)).message());
-        exchange.removeProperty(OutboundCalls.CALL);
+    /** The region's sync call failed for good: it does not undo the switch; audited and named in the result. */
+    public BotDeployRun syncFailed(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run, @Body RunError error,
+                                   @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        return syncFailure(run, context, error.message());
     }
 
     /** A region not synced: named in the result and audited {@code SYNC_JOB_FAILED}. */
-    private void syncFailure(Exchange exchange, String message) {
-        DeployRun d = state(exchange);
-        String region = region(exchange);
-        d.syncFailures.put(region, message);
+    private BotDeployRun syncFailure(BotDeployRun run, RunContext context, String message) {
+        String region = run.currentRegion();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("deployment_id", d.deploymentId);
+        details.put("deployment_id", run.deploymentId());
         details.put("region", region);
         details.put("error", message);
-        audit.record(RunContext.of(exchange), "SYNC_JOB_FAILED", "FAILURE", d.resource() + ":" + region, details);
+        audit.record(context, "SYNC_JOB_FAILED", "FAILURE", run.deploymentResource() + ":" + region, details);
+        return run.withSync(null, message);
     }
 
-    /** Step: the output and seed 001's audit record. */
-    public void complete(Exchange exchange) {
-        DeployRun d = state(exchange);
-        output(exchange);
-        record(exchange, "DEPLOYMENT_COMPLETED", d.syncFailures.isEmpty() ? "SUCCESS" : "SUCCESS_WITH_SYNC_FAILURES",
-                d.lastStatus == null ? "completed" : d.lastStatus);
+    /** The last step: the output, and seed 001's audit record. */
+    public JsonNode complete(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run,
+                             @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        record(context, run, "DEPLOYMENT_COMPLETED", run.syncFailures().isEmpty() ? "SUCCESS" : "SUCCESS_WITH_SYNC_FAILURES",
+                run.lastStatus() == null ? "completed" : run.lastStatus(), null);
+        return output(run);
     }
 
     // ---- helpers
 
-    private void output(Exchange exchange) {
-        DeployRun d = state(exchange);
-        ObjectNode out = RunContext.of(exchange).output();
-        out.put("deploymentId", d.deploymentId);
-        out.put("status", d.lastStatus);
-        if (d.routing == null) {
+    /** The output: {@code deploymentId, status, routing, syncJobIds, syncFailures?, rollbackTriggered, rollbackError?}. */
+    static ObjectNode output(BotDeployRun run) {
+        ObjectNode out = Json.object();
+        out.put("deploymentId", run.deploymentId());
+        out.put("status", run.lastStatus());
+        if (run.routing() == null) {
             out.putNull("routing");
         } else {
-            out.set("routing", d.routing);
+            out.set("routing", Json.MAPPER.valueToTree(run.routing()));
         }
         ObjectNode ids = out.putObject("syncJobIds");
-        d.syncJobIds.forEach(ids::put);
-        if (!d.syncFailures.isEmpty()) {
+        run.syncJobIds().forEach(ids::put);
+        if (!run.syncFailures().isEmpty()) {
             ObjectNode failures = out.putObject("syncFailures");
-            d.syncFailures.forEach(failures::put);
+            run.syncFailures().forEach(failures::put);
         }
-        out.put("rollbackTriggered", d.rollbackTriggered);
-        if (d.rollbackError != null) {
-            out.put("rollbackError", d.rollbackError);
+        out.put("rollbackTriggered", run.rollbackTriggered());
+        if (run.rollbackError() != null) {
+            out.put("rollbackError", run.rollbackError());
         }
+        return out;
     }
 
     /** Seed 001's {@code DeploymentAuditRecord}, in the event's details. */
-    private void record(Exchange exchange, String action, String outcome, String status) {
-        DeployRun d = state(exchange);
+    private void record(RunContext context, BotDeployRun run, String action, String outcome, String status, String error) {
+        Instant start = Instant.ofEpochMilli(run.startedAtMs());
         Instant end = clock.instant();
+        BotDeployRun.Request r = run.request();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("deployment_id", d.deploymentId);
-        details.put("bot_id", d.botId);
-        details.put("environment_id", d.targetEnvironmentId);
-        details.put("start_time", d.startedAt.toString());
+        details.put("deployment_id", run.deploymentId());
+        details.put("bot_id", r.botId());
+        details.put("environment_id", r.targetEnvironmentId());
+        details.put("start_time", start.toString());
         details.put("end_time", end.toString());
-        details.put("latency_ms", Duration.between(d.startedAt, end).toMillis());
+        details.put("latency_ms", Duration.between(start, end).toMillis());
         details.put("status", status);
-        details.put("region", settings.get("cognigy.deploy.region", "global"));
-        details.put("rollback_triggered", d.rollbackTriggered);
-        details.put("nlu_model_id", d.nluModelId);
-        details.put("webhook_count", d.webhookUrls.size());
-        details.put("flow_references", d.flows.size());
-        details.put("location", d.location);
-        details.put("estimated_completion_seconds", d.estimatedCompletionSeconds);
-        details.put("sync_job_ids", new LinkedHashMap<>(d.syncJobIds));
-        if (!d.syncFailures.isEmpty()) {
-            details.put("sync_failures", new LinkedHashMap<>(d.syncFailures));
+        details.put("region", settings.require("cognigy.deploy.region"));
+        details.put("rollback_triggered", run.rollbackTriggered());
+        details.put("nlu_model_id", r.nluModelId());
+        details.put("webhook_count", r.webhookUrls().size());
+        details.put("flow_references", r.flowReferences().size());
+        details.put("location", run.location());
+        details.put("estimated_completion_seconds", run.estimatedCompletionSeconds());
+        details.put("sync_job_ids", new LinkedHashMap<>(run.syncJobIds()));
+        if (!run.syncFailures().isEmpty()) {
+            details.put("sync_failures", new LinkedHashMap<>(run.syncFailures()));
         }
-        if (d.failureMessage != null) {
-            details.put("error", d.failureMessage);
+        if (error != null) {
+            details.put("error", error);
         }
-        audit.record(RunContext.of(exchange), action, outcome, d.resource(), details);
-    }
-
-    private String region(Exchange exchange) {
-        return state(exchange).syncRegions.get(exchange.getProperty(Exchange.LOOP_INDEX, Integer.class));
-    }
-
-    private String path(String key, String fallback) {
-        return settings.get(key, fallback);
-    }
-
-    /**
-     * A value for a path segment, percent-encoded. The payload's ids are checked against {@code ID};
-     * the deployment id is Cognigy's and is not, so a '/', '?' or '#' in it must not change the call.
-     */
-    static String segment(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String serverSaid(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return ErrorClassifier.classify(caught, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange)).message();
+        audit.record(context, action, outcome, run.deploymentResource(), details);
     }
 
     private static List<String> texts(JsonNode array) {
@@ -595,15 +512,5 @@ public final class BotDeploy implements Operation {
             array.forEach(v -> values.add(v.asText()));
         }
         return values;
-    }
-
-    private static void call(Exchange exchange, OutboundCall call) {
-        exchange.setProperty(OutboundCalls.CALL, call);
-    }
-
-
-
-    private static DeployRun state(Exchange exchange) {
-        return exchange.getProperty(DeployRun.PROPERTY, DeployRun.class);
     }
 }
