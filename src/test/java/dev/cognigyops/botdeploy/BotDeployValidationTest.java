@@ -33,7 +33,7 @@ class BotDeployValidationTest {
     static BotDeploy deploy(Properties settings) {
         PropertiesComponent pc = new DefaultCamelContext().getPropertiesComponent();
         pc.setInitialProperties(settings);
-        return new BotDeploy(new Settings(pc), null, null, null, null);
+        return new BotDeploy(new Settings(pc), null, null, null);
     }
 
     static List<String> violations(JsonNode payload) {
