@@ -96,13 +96,13 @@ public class AppConfiguration implements CamelConfiguration {
         // a dependency webhook must itself answer 2xx: a redirect is reported, not followed
         HttpClient webhookChecks = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        var botDeploy = new dev.cognigyops.deploy.BotDeploy(settings,
-                new dev.cognigyops.deploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock),
-                new dev.cognigyops.deploy.StatusReadLimiter(settings.requireInt("cognigy.deploy.status-reads-per-window"),
-                        settings.requireMillis("cognigy.deploy.status-read-window-ms"),
-                        settings.requireMillis("cognigy.deploy.status-read-margin-ms"), clock),
-                audit, clock);
+        var botDeploy = new dev.cognigyops.botdeploy.BotDeploy(settings,
+                new dev.cognigyops.botdeploy.WebhookProbe(webhookChecks, webhookGuard::refusal, clock), audit, clock);
         registry.bind("botDeploy", botDeploy);
+        registry.bind("deploymentStatusReads", new dev.cognigyops.botdeploy.DeploymentStatusReads(
+                new dev.cognigyops.botdeploy.StatusReadLimiter(Integer.parseInt(settings.require("cognigy.deploy.status-reads-per-window")),
+                        Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.status-read-window-ms"))),
+                        Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.status-read-margin-ms"))), clock)));
         operations.add(botDeploy);
 
         var trainingMonitor = new dev.cognigyops.monitor.TrainingMonitor(settings, audit, clock);

@@ -23,6 +23,8 @@ public final class CallSteps {
     public static final String ACTION = "callAction";
     public static final String QUERY = "callQuery";
     public static final String WEBHOOK_URL = "callWebhookUrl";
+    /** Optional: the name of a {@link StatePacer} bean that paces the call's retries. */
+    public static final String PACER = "callPacer";
 
     /** Before {@code direct:cognigy-call}: the tenant call the template describes; the body, if any, is sent as JSON. */
     public void cognigy(Exchange exchange) {
@@ -40,6 +42,21 @@ public final class CallSteps {
             call = call.withHeader(header.getKey(), header.getValue());
         }
         exchange.setProperty(OutboundCalls.CALL, call);
+        pace(exchange, message.getHeader(PACER, String.class), state);
+    }
+
+    /** The template's {@code pacer}, when it names one: the call's retries wait at least what it says. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void pace(Exchange exchange, String pacerName, OperationState state) {
+        if (pacerName == null || pacerName.isBlank()) {
+            return;
+        }
+        StatePacer pacer = exchange.getContext().getRegistry().lookupByNameAndType(pacerName, StatePacer.class);
+        if (pacer == null) {
+            throw new IllegalStateException("the call's pacer '" + pacerName + "' is no StatePacer bean");
+        }
+        CallPacer forThisCall = proposed -> pacer.delayBeforeRetry(state, proposed);
+        exchange.setProperty(OutboundCalls.PACER, forThisCall);
     }
 
     /**
@@ -82,6 +99,26 @@ public final class CallSteps {
     /** After the webhook step: what became of it, as shown in the run's output ({@code delivered, attempts, error?}). */
     public JsonNode webhookOutcome(Exchange exchange) {
         return RunContext.of(exchange).output().path("webhook");
+    }
+
+    /**
+     * In an operation's {@code doCatch} around a call: what ended the call (its error code, and a
+     * message naming the call, its answer and its attempts), as the result would show it. The call
+     * is then forgotten, so that a later failure is not described as this call.
+     */
+    public ErrorClassifier.RunError failure(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ErrorClassifier.RunError error = ErrorClassifier.classify(caught, OutboundCalls.describe(exchange),
+                OutboundCalls.attempts(exchange));
+        exchange.removeProperty(OutboundCalls.CALL);
+        exchange.removeProperty(OutboundCalls.PACER);
+        return error;
+    }
+
+    /** A {@code doCatch}'s {@code onWhen}: the call caught was answered 404 Not Found. */
+    public boolean notFound(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return caught != null && Failures.status(caught) == 404;
     }
 
     private static OperationState state(Exchange exchange) {

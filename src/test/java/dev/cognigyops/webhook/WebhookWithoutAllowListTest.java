@@ -18,7 +18,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.deploy.DeployStubs;
+import dev.cognigyops.botdeploy.DeployStubs;
 import dev.cognigyops.nluexport.ExportStubs;
 import dev.cognigyops.support.Json;
 

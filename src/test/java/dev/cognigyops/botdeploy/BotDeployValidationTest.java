@@ -1,4 +1,4 @@
-package dev.cognigyops.deploy;
+package dev.cognigyops.botdeploy;
 
 import java.util.List;
 import java.util.Properties;
@@ -29,7 +29,7 @@ class BotDeployValidationTest {
     }
 
     static BotDeploy deploy(Properties settings) {
-        return new BotDeploy(AppSettings.with(settings), null, null, null, null);
+        return new BotDeploy(AppSettings.with(settings), null, null, null);
     }
 
     static List<String> violations(JsonNode payload) {

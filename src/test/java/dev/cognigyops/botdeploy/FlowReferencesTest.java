@@ -1,4 +1,4 @@
-package dev.cognigyops.deploy;
+package dev.cognigyops.botdeploy;
 
 import java.util.List;
 import java.util.Map;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.cognigyops.deploy.FlowReferences.Ref;
+import dev.cognigyops.botdeploy.FlowReferences.Ref;
 import dev.cognigyops.support.Json;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.cognigyops.deploy;
+package dev.cognigyops.botdeploy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,21 +35,21 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static dev.cognigyops.deploy.DeployStubs.BLUE;
-import static dev.cognigyops.deploy.DeployStubs.BOT;
-import static dev.cognigyops.deploy.DeployStubs.DEPLOYMENT;
-import static dev.cognigyops.deploy.DeployStubs.GREEN;
-import static dev.cognigyops.deploy.DeployStubs.MODEL;
-import static dev.cognigyops.deploy.DeployStubs.MODEL_PATH;
-import static dev.cognigyops.deploy.DeployStubs.ROUTING_PATH;
-import static dev.cognigyops.deploy.DeployStubs.SYNC_PATH;
-import static dev.cognigyops.deploy.DeployStubs.deploymentsPath;
-import static dev.cognigyops.deploy.DeployStubs.failed;
-import static dev.cognigyops.deploy.DeployStubs.flowPath;
-import static dev.cognigyops.deploy.DeployStubs.request;
-import static dev.cognigyops.deploy.DeployStubs.rollbackPath;
-import static dev.cognigyops.deploy.DeployStubs.status;
-import static dev.cognigyops.deploy.DeployStubs.statusPath;
+import static dev.cognigyops.botdeploy.DeployStubs.BLUE;
+import static dev.cognigyops.botdeploy.DeployStubs.BOT;
+import static dev.cognigyops.botdeploy.DeployStubs.DEPLOYMENT;
+import static dev.cognigyops.botdeploy.DeployStubs.GREEN;
+import static dev.cognigyops.botdeploy.DeployStubs.MODEL;
+import static dev.cognigyops.botdeploy.DeployStubs.MODEL_PATH;
+import static dev.cognigyops.botdeploy.DeployStubs.ROUTING_PATH;
+import static dev.cognigyops.botdeploy.DeployStubs.SYNC_PATH;
+import static dev.cognigyops.botdeploy.DeployStubs.deploymentsPath;
+import static dev.cognigyops.botdeploy.DeployStubs.failed;
+import static dev.cognigyops.botdeploy.DeployStubs.flowPath;
+import static dev.cognigyops.botdeploy.DeployStubs.request;
+import static dev.cognigyops.botdeploy.DeployStubs.rollbackPath;
+import static dev.cognigyops.botdeploy.DeployStubs.status;
+import static dev.cognigyops.botdeploy.DeployStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** bot-deploy end to end: the requests Cognigy received (bodies and timing), the result and the audit trail. */

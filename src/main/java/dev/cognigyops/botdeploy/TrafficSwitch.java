@@ -1,4 +1,4 @@
-package dev.cognigyops.deploy;
+package dev.cognigyops.botdeploy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.cognigyops.deploy;
+package dev.cognigyops.botdeploy;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.cognigyops.deploy;
+package dev.cognigyops.botdeploy;
 
 import java.util.List;
 import java.util.Properties;
@@ -15,8 +15,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.cognigyops.deploy.DeployStubs.DEPLOYMENT;
-import static dev.cognigyops.deploy.DeployStubs.ROUTING_PATH;
+import static dev.cognigyops.botdeploy.DeployStubs.DEPLOYMENT;
+import static dev.cognigyops.botdeploy.DeployStubs.ROUTING_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A deployment that never finishes within the poll deadline is rolled back, like a failed one. */
