@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +18,10 @@ import dev.cognigyops.http.OutboundCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.cognigyops.monitor.MonitorStubs.metric;
-import static dev.cognigyops.monitor.MonitorStubs.request;
-import static dev.cognigyops.monitor.MonitorStubs.status;
-import static dev.cognigyops.monitor.MonitorStubs.statusPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.metric;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.request;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.status;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
