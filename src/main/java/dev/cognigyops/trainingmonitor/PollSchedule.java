@@ -21,6 +21,24 @@ public final class PollSchedule {
         this.interval = interval;
     }
 
+    /** A schedule that goes on from a saved position: anchored at {@code anchor} (null: no read yet), at read {@code slot}. */
+    public static PollSchedule resume(Duration interval, Instant anchor, long slot) {
+        PollSchedule schedule = new PollSchedule(interval);
+        schedule.anchor = anchor;
+        schedule.slot = anchor == null ? 0 : slot;
+        return schedule;
+    }
+
+    /** When the first read started (null before it): read n is due at anchor + n × interval. */
+    public Instant anchor() {
+        return anchor;
+    }
+
+    /** The read the schedule is at: the one started last, or, after {@link #delayUntilNext}, the next. */
+    public long slot() {
+        return slot;
+    }
+
     /** Records that a read started at {@code at}; the first read anchors the schedule. Returns how late it was. */
     public Duration readStarted(Instant at) {
         if (anchor == null) {

@@ -1,7 +1,6 @@
 package dev.cognigyops.trainingmonitor;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +11,14 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeException;
+import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.ErrorClassifier;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -33,10 +33,11 @@ import dev.cognigyops.webhook.WebhookTargets;
 /**
  * training-monitor (seed 002, SPEC §5): watch a training job to a terminal state, checking every
  * status answer, its state transitions and the cancellation policy; cancel (DELETE) the job when the
- * policy is breached; notify the webhook; audit. Each public method is one step of
- * {@code routes/training-monitor.camel.yaml}; the decisions are {@link JobStatusSchema},
- * {@link TrainingState}, {@link MetricWindow}, {@link CancellationPolicy} and {@link PollSchedule}.
- * A monitor holds no thread while it waits: the shared poll loop's delay is asynchronous.
+ * policy is breached; notify the webhook; audit. The route, {@code routes/training-monitor.camel.yaml},
+ * makes the calls; each public method here is one step's outcome, taking the run's
+ * {@link TrainingMonitorRun} (and an answer) and returning the next one, a request body or the output.
+ * The decisions are {@link JobStatusSchema}, {@link TrainingState}, {@link MetricWindow},
+ * {@link CancellationPolicy} and {@link PollSchedule}. Nothing here knows Camel's Exchange.
  */
 public final class TrainingMonitor implements Operation {
 
@@ -72,192 +73,169 @@ public final class TrainingMonitor implements Operation {
         MonitorRequest.validate(payload, violations, webhookTargets);
     }
 
-    /** Step: the request with its defaults, and MONITOR_START. */
-    public void start(Exchange exchange) {
-        RunContext run = RunContext.of(exchange);
-        MonitorRequest request = MonitorRequest.from(run.payload(), settings.get("cognigy.webhook.url", null));
-        int capacity = (int) settings.forOperationLong("cognigy.monitor", null, "max-metric-entries", MetricWindow.DEFAULT_CAPACITY);
-        exchange.setProperty(MonitorState.PROPERTY, new MonitorState(request, capacity));
-        Map<String, Object> details = jobDetails(request);
-        details.put("poll_interval_seconds", request.pollInterval().toSeconds());
-        details.put("policy", policyDetails(request.policy()));
-        audit.record(run, "MONITOR_START", "STARTED", request.resource(), details);
+    /** First step: a new run's state from its payload (with its defaults), or the saved state the run goes on from. */
+    public TrainingMonitorRun begin(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        if (run.resumeFrom() != null) {
+            return Json.MAPPER.convertValue(run.resumeFrom(), TrainingMonitorRun.class).resumed();
+        }
+        return TrainingMonitorRun.start(MonitorRequest.from(run.payload(), settings.get("cognigy.webhook.url", null)));
     }
 
-    /** Poll step: ask for the job's status. The read itself is audited as STATUS_CHECK once interpreted. */
-    public void readStatus(Exchange exchange) {
-        MonitorState s = state(exchange);
-        Instant now = clock.instant();
-        s.lastLatenessMs = s.schedule.readStarted(now).toMillis();
-        s.callStartedAt = now;
-        s.readInFlight = true;
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("GET", path(exchange, "cognigy.api.training-status",
-                "/api/v2/projects/{projectId}/ai/train/{jobId}/status"), null, null, s.request.resource()));
+    /** MONITOR_START, with the interval and the policy: the watching begins. */
+    public TrainingMonitorRun started(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run,
+                                      @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        Map<String, Object> details = jobDetails(run);
+        details.put("poll_interval_seconds", run.pollIntervalSeconds());
+        details.put("policy", policyDetails(run.policy()));
+        audit.record(context, "MONITOR_START", "STARTED", run.resource(), details);
+        return run.at(TrainingMonitorRun.Phase.WATCHING);
     }
 
-    /** Poll step: check the answer, follow the state, aggregate metrics, apply the policy; done or pending. */
-    public void statusRead(Exchange exchange) {
-        MonitorState s = state(exchange);
-        RunContext run = RunContext.of(exchange);
-        Instant now = clock.instant();
-        Duration latency = Duration.between(s.callStartedAt, now);
-        s.answered(latency, OutboundCalls.attempts(exchange));
-        JsonNode answer = exchange.getProperty(OutboundCalls.RESPONSE, JsonNode.class);
-        // what is kept of it is in the state: the answer (all its metrics) is not held through the wait
-        exchange.removeProperty(OutboundCalls.RESPONSE);
+    /** A status read starts now: its lateness against the schedule (the first read anchors it). */
+    public TrainingMonitorRun readStarting(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run) {
+        return run.readStarted(clock.millis());
+    }
+
+    /**
+     * The status answer: checked (schema, the job asked for, the state transition), its metrics kept,
+     * the policy applied. The next state is still WATCHING (the next read's wait set by the schedule),
+     * FINISHED, or CANCEL_REQUESTED. The read itself is audited as STATUS_CHECK here, once interpreted.
+     */
+    public TrainingMonitorRun statusRead(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run,
+                                         @Body JsonNode answer,
+                                         @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState call,
+                                         @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        long now = clock.millis();
+        int attempts = call == null ? 0 : call.attempts();
+        long latency = now - run.reads().startedAtMs();
+        TrainingMonitorRun next = run.answered(latency, attempts);
+
         JobStatusSchema.Checked checked = JobStatusSchema.check(answer);
         List<String> problems = checked.problems();
-        if (checked.isValid() && !checked.status().jobId().equals(s.request.jobId())) {
-            problems = List.of("job_id: '" + checked.status().jobId() + "' is not the job asked for ('"
-                    + s.request.jobId() + "')");
+        if (checked.isValid() && !checked.status().jobId().equals(run.jobId())) {
+            problems = List.of("job_id: '" + checked.status().jobId() + "' is not the job asked for ('" + run.jobId() + "')");
         }
         if (!problems.isEmpty()) {
-            malformed(exchange, s, answer, problems);
-            pending(exchange, s, now, "the last status answer was malformed");
-            return;
+            next = next.malformed();
+            malformed(context, next, answer, problems);
+            return next.scheduled(now);
         }
-        s.consecutiveMalformed = 0;
         JobStatus status = checked.status();
-        followState(run, s, status, now);
-        s.peakCpu = Math.max(s.peakCpu, status.cpuUsage());
-        s.peakMemory = Math.max(s.peakMemory, status.memoryUsage());
-        s.metrics.addAll(status.metrics());
-        if (status.completedAt() != null) {
-            s.completedAt = status.completedAt();
-        }
+        transition(context, run, status.state());
+        next = next.seen(status, now, wholeSetting("cognigy.monitor.max-metric-entries"));
 
-        Map<String, Object> details = jobDetails(s.request);
+        Map<String, Object> details = jobDetails(run);
         details.put("state", status.state().name());
         details.put("progress_percent", status.progressPercent());
         details.put("cpu_usage", status.cpuUsage());
         details.put("memory_usage", status.memoryUsage());
         details.put("metric_entries", status.metrics().size());
-        details.put("latency_ms", latency.toMillis());
-        details.put("attempts", OutboundCalls.attempts(exchange));
-        details.put("lateness_ms", s.lastLatenessMs);
-        audit.record(run, "STATUS_CHECK", "SUCCESS", s.request.resource(), details);
+        details.put("latency_ms", latency);
+        details.put("attempts", attempts);
+        details.put("lateness_ms", run.reads().latenessMs());
+        audit.record(context, "STATUS_CHECK", "SUCCESS", run.resource(), details);
 
         if (status.state().isTerminal()) {
-            s.finalState = status.state();
-            PollLoop.done(exchange);
-            return;
+            return next.finished(status.state());
         }
-        Optional<CancellationPolicy.Breach> breach = s.request.policy().evaluate(status, s.progressChangedAt, now);
+        Long changedAt = next.job().progressChangedAtMs();
+        Optional<CancellationPolicy.Breach> breach = run.policy().evaluate(status,
+                changedAt == null ? null : Instant.ofEpochMilli(changedAt), Instant.ofEpochMilli(now));
         if (breach.isEmpty()) {
-            s.lastBreachAudited = null;
-            pending(exchange, s, now, "training job " + s.request.jobId() + " is " + status.state() + " ("
-                    + status.progressPercent() + "%)");
-            return;
+            return next.withBreach(null).scheduled(now);
         }
         CancellationPolicy.Breach b = breach.get();
-        Map<String, Object> breachDetails = jobDetails(s.request);
+        Map<String, Object> breachDetails = jobDetails(run);
         breachDetails.put("reason", b.reason());
         breachDetails.put("message", b.message());
         breachDetails.put("values", b.values());
-        if (s.request.policy().enableAutoCancel()) {
-            s.breach = b;
-            audit.record(run, "AUTO_CANCEL_TRIGGERED", "TRIGGERED", s.request.resource(), breachDetails);
-            log.warn("training job {} breaches its policy ({}): cancelling it", s.request.jobId(), b.message());
-            PollLoop.done(exchange);
-            return;
+        if (run.policy().enableAutoCancel()) {
+            audit.record(context, "AUTO_CANCEL_TRIGGERED", "TRIGGERED", run.resource(), breachDetails);
+            log.warn("training job {} breaches its policy ({}): cancelling it", run.jobId(), b.message());
+            return next.cancelRequested(TrainingMonitorRun.PolicyBreach.of(b));
         }
-        if (!b.reason().equals(s.lastBreachAudited)) {
-            s.lastBreachAudited = b.reason();
-            audit.record(run, "POLICY_BREACH", "AUTO_CANCEL_DISABLED", s.request.resource(), breachDetails);
+        if (run.breach() == null || !b.reason().equals(run.breach().reason())) {
+            // audited once while it lasts
+            audit.record(context, "POLICY_BREACH", "AUTO_CANCEL_DISABLED", run.resource(), breachDetails);
         }
-        pending(exchange, s, now, "training job " + s.request.jobId() + " is " + status.state() + " ("
-                + status.progressPercent() + "%), breaching its policy: " + b.message());
+        return next.withBreach(TrainingMonitorRun.PolicyBreach.of(b)).scheduled(now);
     }
 
-    /** Filter: was the policy breached with auto-cancel on? */
-    public boolean mustCancel(Exchange exchange) {
-        return state(exchange).breach != null;
+    /** The DELETE was answered: the job is CANCELLED by this monitor, now. */
+    public TrainingMonitorRun jobCancelled(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run) {
+        return run.cancelledAt(clock.instant().toString());
     }
 
-    /** Step: the DELETE that cancels the job. */
-    public void cancelJob(Exchange exchange) {
-        MonitorState s = state(exchange);
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.cognigy("DELETE", path(exchange, "cognigy.api.training-job",
-                "/api/v2/projects/{projectId}/ai/train/{jobId}"), null, "TRAINING_JOB_CANCELLED", s.request.resource()));
-    }
-
-    /** Step: the job is cancelled. */
-    public void jobCancelled(Exchange exchange) {
-        MonitorState s = state(exchange);
-        s.cancelled = true;
-        s.finalState = TrainingState.CANCELLED;
-        s.completedAt = clock.instant();
-    }
-
-    /** Filter: is there a webhook to notify? */
-    public boolean hasWebhook(Exchange exchange) {
-        return state(exchange).request.webhookUrl() != null;
-    }
-
-    /** Step: the webhook call with seed 002's final payload. */
-    public void notifyWebhook(Exchange exchange) {
-        MonitorState s = state(exchange);
-        exchange.setProperty(OutboundCalls.CALL, OutboundCall.webhook(s.request.webhookUrl(), webhookPayload(s),
-                "WEBHOOK_SENT", s.request.resource()));
-    }
-
-    static ObjectNode webhookPayload(MonitorState s) {
+    /** The webhook's payload (seed 002's final payload). */
+    public JsonNode webhookPayload(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run) {
         ObjectNode payload = Json.object();
-        payload.put("job_id", s.request.jobId());
-        payload.put("project_id", s.request.projectId());
-        payload.put("final_state", s.finalState.name());
-        payload.put("progress", s.progress);
-        if (s.completedAt == null) {
+        payload.put("job_id", run.jobId());
+        payload.put("project_id", run.projectId());
+        payload.put("final_state", run.finalState().name());
+        payload.put("progress", run.job().progress());
+        if (run.job().completedAt() == null) {
             payload.putNull("completed_at");
         } else {
-            payload.put("completed_at", s.completedAt.toString());
+            payload.put("completed_at", run.job().completedAt());
         }
         ObjectNode peak = payload.putObject("resource_peak");
-        peak.put("cpu", s.peakCpu);
-        peak.put("memory", s.peakMemory);
-        payload.set("aggregated_metrics", aggregated(s.metrics));
+        peak.put("cpu", run.job().peakCpu());
+        peak.put("memory", run.job().peakMemory());
+        payload.set("aggregated_metrics", aggregated(run));
         return payload;
     }
 
-    /** Step: the output, MONITOR_COMPLETE, and the run's status from the job's final state. */
-    public void complete(Exchange exchange) {
-        MonitorState s = state(exchange);
-        RunContext run = RunContext.of(exchange);
-        output(run, s);
-        Map<String, Object> details = jobDetails(s.request);
-        details.put("final_state", s.finalState.name());
-        details.put("progress_percent", s.progress);
-        details.put("cancelled", s.cancelled);
-        details.put("cancel_reason", s.breach == null ? null : s.breach.reason());
-        details.put("statistics", statistics(s));
-        audit.record(run, "MONITOR_COMPLETE", s.finalState.name(), s.request.resource(), details);
-        String job = "training job " + s.request.jobId() + " of project " + s.request.projectId();
-        switch (s.finalState) {
-            case FAILED -> run.fail(RunStatus.FAILED, ErrorCode.JOB_FAILED, job + " FAILED at " + s.progress + "%");
-            case CANCELLED -> run.fail(RunStatus.CANCELLED, ErrorCode.JOB_CANCELLED, s.cancelled
-                    ? job + " was cancelled by its policy: " + s.breach.message()
-                    : job + " was CANCELLED (not by this monitor) at " + s.progress + "%");
-            default -> { }
-        }
+    /** What became of the webhook ({@code delivered}, {@code attempts}, {@code error}). */
+    public TrainingMonitorRun webhookNotified(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run,
+                                             @Body JsonNode outcome) {
+        return run.withWebhook(Json.MAPPER.convertValue(outcome, Json.MAPPER.getTypeFactory()
+                .constructMapType(LinkedHashMap.class, String.class, Object.class)));
     }
 
-    /** Catch step: the monitor could not finish; MONITOR_ERROR, the output so far, and the failure goes on. */
-    public void monitorFailed(Exchange exchange) throws Exception {
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        MonitorState s = exchange.getProperty(MonitorState.PROPERTY, MonitorState.class);
-        if (s != null) {
-            RunContext run = RunContext.of(exchange);
-            if (s.readInFlight) {
-                s.readFailed(Duration.between(s.callStartedAt, clock.instant()), OutboundCalls.attempts(exchange));
-            }
-            output(run, s);
-            var error = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
-            Map<String, Object> details = jobDetails(s.request);
-            details.put("error_code", error.code().name());
-            details.put("error", error.message());
-            details.put("statistics", statistics(s));
-            audit.record(run, "MONITOR_ERROR", "FAILURE", s.request.resource(), details);
+    /** The last step: the output, MONITOR_COMPLETE, and the run's status from the job's final state. */
+    public JsonNode complete(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run,
+                             @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        Map<String, Object> details = jobDetails(run);
+        details.put("final_state", run.finalState().name());
+        details.put("progress_percent", run.job().progress());
+        details.put("cancelled", run.cancelled());
+        details.put("cancel_reason", run.cancelled() ? run.breach().reason() : null);
+        details.put("statistics", run.statistics().shown());
+        audit.record(context, "MONITOR_COMPLETE", run.finalState().name(), run.resource(), details);
+        String job = "training job " + run.jobId() + " of project " + run.projectId();
+        switch (run.finalState()) {
+            case FAILED -> context.fail(RunStatus.FAILED, ErrorCode.JOB_FAILED, job + " FAILED at " + run.job().progress() + "%");
+            case CANCELLED -> context.fail(RunStatus.CANCELLED, ErrorCode.JOB_CANCELLED, run.cancelled()
+                    ? job + " was cancelled by its policy: " + run.breach().message()
+                    : job + " was CANCELLED (not by this monitor) at " + run.job().progress() + "%");
+            default -> { }
         }
+        return output(run);
+    }
+
+    /**
+     * The monitor could not finish: MONITOR_ERROR with the statistics, and the output so far. A read
+     * still in flight (its call gave up, or its answer could not be taken in) counts as a poll and an error.
+     */
+    public JsonNode monitorFailed(@ExchangeProperty(TrainingMonitorRun.PROPERTY) TrainingMonitorRun run,
+                                  @ExchangeException Exception failure,
+                                  @ExchangeProperty(OutboundCalls.CALL) OutboundCall failedCall,
+                                  @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState call,
+                                  @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        int attempts = call == null ? 0 : call.attempts();
+        TrainingMonitorRun last = run.reads().inFlight()
+                ? run.readFailed(clock.millis() - run.reads().startedAtMs(), attempts) : run;
+        var error = ErrorClassifier.classify(failure, failedCall == null ? null : failedCall.describe(), attempts);
+        Map<String, Object> details = jobDetails(last);
+        details.put("error_code", error.code().name());
+        details.put("error", error.message());
+        details.put("statistics", last.statistics().shown());
+        audit.record(context, "MONITOR_ERROR", "FAILURE", last.resource(), details);
+        return output(last);
+    }
+
+    /** After MONITOR_ERROR: the failure goes on to the run's dispatch, which ends the run with it. */
+    public void failAgain(@ExchangeException Exception failure) throws Exception {
         if (failure != null) {
             throw failure;
         }
@@ -265,82 +243,67 @@ public final class TrainingMonitor implements Operation {
 
     // ---- the decisions' plumbing
 
-    private void malformed(Exchange exchange, MonitorState s, JsonNode answer, List<String> problems) {
-        s.errors++;
-        s.consecutiveMalformed++;
+    /** MONITOR_ERROR MALFORMED_STATUS with the raw payload; the run fails at the limit in a row. */
+    private void malformed(RunContext context, TrainingMonitorRun run, JsonNode answer, List<String> problems) {
         String raw = answer == null ? "" : answer.has("text") && answer.size() == 1 ? answer.get("text").asText() : Json.write(answer);
         raw = Secrets.redact(raw);
         if (raw.length() > MAX_RAW_PAYLOAD_CHARS) {
             raw = raw.substring(0, MAX_RAW_PAYLOAD_CHARS) + "…";
         }
-        int limit = (int) settings.forOperationLong("cognigy.monitor", null, "max-consecutive-malformed", 3);
+        int limit = wholeSetting("cognigy.monitor.max-consecutive-malformed");
         log.warn("training job {}: malformed status answer ({} in a row, limit {}): {}; raw payload: {}",
-                s.request.jobId(), s.consecutiveMalformed, limit, problems, raw);
-        Map<String, Object> details = jobDetails(s.request);
+                run.jobId(), run.consecutiveMalformed(), limit, problems, raw);
+        Map<String, Object> details = jobDetails(run);
         details.put("problems", problems);
         details.put("raw_payload", raw);
-        details.put("consecutive", s.consecutiveMalformed);
+        details.put("consecutive", run.consecutiveMalformed());
         details.put("limit", limit);
-        audit.record(RunContext.of(exchange), "MONITOR_ERROR", "MALFORMED_STATUS", s.request.resource(), details);
-        if (s.consecutiveMalformed >= limit) {
-            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + s.request.jobId() + ": "
-                    + s.consecutiveMalformed + " malformed status answers in a row (limit "
+        audit.record(context, "MONITOR_ERROR", "MALFORMED_STATUS", run.resource(), details);
+        if (run.consecutiveMalformed() >= limit) {
+            throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + run.jobId() + ": "
+                    + run.consecutiveMalformed() + " malformed status answers in a row (limit "
                     + "cognigy.monitor.max-consecutive-malformed = " + limit + "); last: " + String.join("; ", problems));
         }
     }
 
-    private void followState(RunContext run, MonitorState s, JobStatus status, Instant now) {
-        TrainingState before = s.state;
-        TrainingState after = status.state();
+    /** STATE_TRANSITION_INVALID when the job went where a training job cannot go; monitoring goes on. */
+    private void transition(RunContext context, TrainingMonitorRun run, TrainingState after) {
+        TrainingState before = run.job().state();
         if (before != null && !before.canBecome(after)) {
-            Map<String, Object> details = jobDetails(s.request);
+            Map<String, Object> details = jobDetails(run);
             details.put("from", before.name());
             details.put("to", after.name());
-            audit.record(run, "STATE_TRANSITION_INVALID", "WARNING", s.request.resource(), details);
-            log.warn("training job {} went from {} to {}, which a training job cannot do", s.request.jobId(), before, after);
+            audit.record(context, "STATE_TRANSITION_INVALID", "WARNING", run.resource(), details);
+            log.warn("training job {} went from {} to {}, which a training job cannot do", run.jobId(), before, after);
         }
-        if (after == TrainingState.RUNNING && (before != TrainingState.RUNNING || status.progressPercent() != s.progress)) {
-            s.progressChangedAt = now;
-        }
-        s.state = after;
-        s.progress = status.progressPercent();
     }
 
-    private static void pending(Exchange exchange, MonitorState s, Instant now, String status) {
-        PollLoop.pending(exchange, status);
-        PollLoop.suggestDelay(exchange, s.schedule.delayUntilNext(now));
-    }
-
-    private static void output(RunContext run, MonitorState s) {
-        ObjectNode out = run.output();
-        if (s.finalState == null) {
+    /** The output (SPEC §5): {@code {finalState, progressPercent, aggregatedMetrics, cancelled, cancelReason, statistics}}. */
+    private static JsonNode output(TrainingMonitorRun run) {
+        ObjectNode out = Json.object();
+        if (run.finalState() == null) {
             out.putNull("finalState");
         } else {
-            out.put("finalState", s.finalState.name());
+            out.put("finalState", run.finalState().name());
         }
-        out.put("progressPercent", s.progress);
-        out.set("aggregatedMetrics", aggregated(s.metrics));
-        out.put("cancelled", s.cancelled);
-        if (s.breach == null || !s.cancelled) {
-            out.putNull("cancelReason");
+        out.put("progressPercent", run.job().progress());
+        out.set("aggregatedMetrics", aggregated(run));
+        out.put("cancelled", run.cancelled());
+        if (run.cancelled()) {
+            out.put("cancelReason", run.breach().reason() + ": " + run.breach().message());
         } else {
-            out.put("cancelReason", s.breach.reason() + ": " + s.breach.message());
+            out.putNull("cancelReason");
         }
-        out.set("statistics", Json.MAPPER.valueToTree(statistics(s)));
+        out.set("statistics", Json.MAPPER.valueToTree(run.statistics().shown()));
+        if (run.webhook() != null) {
+            out.set("webhook", Json.MAPPER.valueToTree(run.webhook()));
+        }
+        return out;
     }
 
-    private static Map<String, Object> statistics(MonitorState s) {
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("polls", s.polls);
-        stats.put("errors", s.errors);
-        stats.put("retries", s.retries);
-        stats.put("meanLatencyMs", s.meanLatencyMs());
-        return stats;
-    }
-
-    private static ObjectNode aggregated(MetricWindow window) {
+    private static ObjectNode aggregated(TrainingMonitorRun run) {
         ObjectNode out = Json.object();
-        window.aggregate().forEach((name, a) -> {
+        run.job().window(Math.max(1, run.job().metrics().size())).aggregate().forEach((name, a) -> {
             ObjectNode m = out.putObject(name);
             m.put("mean", a.mean());
             m.put("last", a.last());
@@ -349,10 +312,10 @@ public final class TrainingMonitor implements Operation {
         return out;
     }
 
-    private static Map<String, Object> jobDetails(MonitorRequest request) {
+    private static Map<String, Object> jobDetails(TrainingMonitorRun run) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("job_id", request.jobId());
-        details.put("project_id", request.projectId());
+        details.put("job_id", run.jobId());
+        details.put("project_id", run.projectId());
         return details;
     }
 
@@ -365,13 +328,12 @@ public final class TrainingMonitor implements Operation {
         return policy;
     }
 
-    private String path(Exchange exchange, String setting, String fallback) {
-        MonitorRequest r = state(exchange).request;
-        return settings.get(setting, fallback).replace("{projectId}", r.projectId()).replace("{jobId}", r.jobId());
-    }
-
-
-    private static MonitorState state(Exchange exchange) {
-        return exchange.getProperty(MonitorState.PROPERTY, MonitorState.class);
+    private int wholeSetting(String key) {
+        String value = settings.require(key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("setting " + key + " must be a whole number, was '" + value + "'");
+        }
     }
 }
