@@ -105,7 +105,7 @@ public class AppConfiguration implements CamelConfiguration {
                         Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.status-read-margin-ms"))), clock)));
         operations.add(botDeploy);
 
-        var trainingMonitor = new dev.cognigyops.monitor.TrainingMonitor(settings, audit, clock);
+        var trainingMonitor = new dev.cognigyops.trainingmonitor.TrainingMonitor(settings, audit, clock);
         registry.bind("trainingMonitor", trainingMonitor);
         operations.add(trainingMonitor);
 

@@ -32,8 +32,10 @@ public final class CallSteps {
         OperationState state = state(exchange);
         String path = PathTemplate.expand(message.getHeader(PATH, String.class), state.pathValues());
         JsonNode body = message.getBody(JsonNode.class);
+        // an empty action: the call is not audited here, the step that reads its answer audits it
+        String action = message.getHeader(ACTION, String.class);
         OutboundCall call = OutboundCall.cognigy(message.getHeader(METHOD, String.class), path, body,
-                message.getHeader(ACTION, String.class), state.resource());
+                action == null || action.isBlank() ? null : action, state.resource());
         Map<String, String> query = query(message.getHeader(QUERY, String.class), state.pathValues());
         if (!query.isEmpty()) {
             call = call.withQuery(query);

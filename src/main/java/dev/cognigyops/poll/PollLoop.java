@@ -103,7 +103,8 @@ public final class PollLoop {
 
     /**
      * Step after a read, for operations whose run state answers for itself: done or pending, as the
-     * state ({@link dev.cognigyops.runs.OperationState#pollDone()}) says after the read was recorded in it.
+     * state ({@link dev.cognigyops.runs.OperationState#pollDone()}) says after the read was recorded in it;
+     * the wait before the next read is the state's own when it keeps one ({@code pollDelayMs()}).
      */
     public void report(Exchange exchange) {
         var state = exchange.getProperty(dev.cognigyops.runs.OperationState.PROPERTY, dev.cognigyops.runs.OperationState.class);
@@ -111,6 +112,9 @@ public final class PollLoop {
             done(exchange);
         } else {
             pending(exchange, state.pollStatus());
+            if (state.pollDelayMs() >= 0) {
+                suggestDelay(exchange, Duration.ofMillis(state.pollDelayMs()));
+            }
         }
     }
 

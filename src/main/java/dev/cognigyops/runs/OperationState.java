@@ -34,4 +34,12 @@ public interface OperationState {
     default String pollStatus() {
         return "nothing read yet";
     }
+
+    /**
+     * While polling: the wait (ms) before the next read when the run keeps its own pace (a fixed-rate
+     * schedule), within the loop's max-delay-ms; -1 (the default) for the loop's own backoff.
+     */
+    default long pollDelayMs() {
+        return -1;
+    }
 }

@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
 import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.cognigyops.monitor.MonitorStubs.metric;
-import static dev.cognigyops.monitor.MonitorStubs.request;
-import static dev.cognigyops.monitor.MonitorStubs.status;
-import static dev.cognigyops.monitor.MonitorStubs.statusPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.metric;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.request;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.status;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,11 +60,14 @@ class MonitorMemoryTest extends AppTestSupport {
 
         List<Exchange> waiting = context.getInflightRepository().browse().stream()
                 .map(InflightRepository.InflightExchange::getExchange)
-                .filter(e -> e.getProperty(MonitorState.PROPERTY) != null).toList();
+                .filter(e -> e.getProperty(TrainingMonitorRun.PROPERTY) instanceof TrainingMonitorRun).toList();
         assertThat(waiting).as("the monitor is waiting for its next read").isNotEmpty();
-        assertThat(waiting).allSatisfy(e -> assertThat(e.getProperty(OutboundCalls.RESPONSE) == null)
+        assertThat(waiting).allSatisfy(e -> assertThat(e.getProperty(OutboundCalls.RESPONSE) == null
+                        && !(e.getMessage().getBody() instanceof JsonNode))
                 .as("the last answer (500 metric entries) is not held through the wait").isTrue());
-        assertThat(waiting.get(0).getProperty(MonitorState.PROPERTY, MonitorState.class).metrics.size()).isEqualTo(50);
+        TrainingMonitorRun state = waiting.get(0).getProperty(TrainingMonitorRun.PROPERTY, TrainingMonitorRun.class);
+        assertThat(state.job().metrics()).as("the state keeps the latest 50 entries").hasSize(50);
+        assertThat(Json.write(state).length()).as("a saved state stays small").isLessThan(8_000);
 
         cognigy.stubFor(get(urlEqualTo(statusPath("job-big"))).willReturn(okJson(status("job-big", "COMPLETED", 100))));
         assertThat(result.get(20, TimeUnit.SECONDS).path("status").asText()).isEqualTo("SUCCEEDED");

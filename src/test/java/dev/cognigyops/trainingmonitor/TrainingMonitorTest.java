@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -24,11 +24,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.cognigyops.monitor.MonitorStubs.jobPath;
-import static dev.cognigyops.monitor.MonitorStubs.metric;
-import static dev.cognigyops.monitor.MonitorStubs.request;
-import static dev.cognigyops.monitor.MonitorStubs.status;
-import static dev.cognigyops.monitor.MonitorStubs.statusPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.jobPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.metric;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.request;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.status;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +14,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.cognigyops.monitor.MonitorStubs.request;
-import static dev.cognigyops.monitor.MonitorStubs.status;
-import static dev.cognigyops.monitor.MonitorStubs.statusPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.request;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.status;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

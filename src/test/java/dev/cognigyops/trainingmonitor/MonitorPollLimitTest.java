@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.util.List;
 import java.util.Properties;
@@ -13,10 +13,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static dev.cognigyops.monitor.MonitorStubs.jobPath;
-import static dev.cognigyops.monitor.MonitorStubs.request;
-import static dev.cognigyops.monitor.MonitorStubs.status;
-import static dev.cognigyops.monitor.MonitorStubs.statusPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.jobPath;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.request;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.status;
+import static dev.cognigyops.trainingmonitor.MonitorStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A job that never ends: the monitor stops at its poll bounds with TIMEOUT, never hangs. */

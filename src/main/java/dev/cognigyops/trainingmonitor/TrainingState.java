@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.util.EnumSet;
 import java.util.Set;

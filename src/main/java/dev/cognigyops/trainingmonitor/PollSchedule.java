@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +19,24 @@ public final class PollSchedule {
             throw new IllegalArgumentException("interval must be positive");
         }
         this.interval = interval;
+    }
+
+    /** A schedule that goes on from a saved position: anchored at {@code anchor} (null: no read yet), at read {@code slot}. */
+    public static PollSchedule resume(Duration interval, Instant anchor, long slot) {
+        PollSchedule schedule = new PollSchedule(interval);
+        schedule.anchor = anchor;
+        schedule.slot = anchor == null ? 0 : slot;
+        return schedule;
+    }
+
+    /** When the first read started (null before it): read n is due at anchor + n × interval. */
+    public Instant anchor() {
+        return anchor;
+    }
+
+    /** The read the schedule is at: the one started last, or, after {@link #delayUntilNext}, the next. */
+    public long slot() {
+        return slot;
     }
 
     /** Records that a read started at {@code at}; the first read anchors the schedule. Returns how late it was. */

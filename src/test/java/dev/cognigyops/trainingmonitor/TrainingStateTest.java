@@ -1,4 +1,4 @@
-package dev.cognigyops.monitor;
+package dev.cognigyops.trainingmonitor;
 
 import java.util.stream.Stream;
 
@@ -6,11 +6,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static dev.cognigyops.monitor.TrainingState.CANCELLED;
-import static dev.cognigyops.monitor.TrainingState.COMPLETED;
-import static dev.cognigyops.monitor.TrainingState.FAILED;
-import static dev.cognigyops.monitor.TrainingState.QUEUED;
-import static dev.cognigyops.monitor.TrainingState.RUNNING;
+import static dev.cognigyops.trainingmonitor.TrainingState.CANCELLED;
+import static dev.cognigyops.trainingmonitor.TrainingState.COMPLETED;
+import static dev.cognigyops.trainingmonitor.TrainingState.FAILED;
+import static dev.cognigyops.trainingmonitor.TrainingState.QUEUED;
+import static dev.cognigyops.trainingmonitor.TrainingState.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
