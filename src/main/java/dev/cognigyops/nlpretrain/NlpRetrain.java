@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -31,10 +31,10 @@ import dev.cognigyops.support.CanonicalJson;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
 
-import static dev.cognigyops.retrain.RetrainSteps.call;
-import static dev.cognigyops.retrain.RetrainSteps.caught;
-import static dev.cognigyops.retrain.RetrainSteps.event;
-import static dev.cognigyops.retrain.RetrainSteps.state;
+import static dev.cognigyops.nlpretrain.RetrainSteps.call;
+import static dev.cognigyops.nlpretrain.RetrainSteps.caught;
+import static dev.cognigyops.nlpretrain.RetrainSteps.event;
+import static dev.cognigyops.nlpretrain.RetrainSteps.state;
 
 /**
  * nlp-retrain (seed 004, SPEC §5): submit a retraining job, poll it, read the new version's

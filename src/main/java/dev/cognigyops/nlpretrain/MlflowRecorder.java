@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -17,10 +17,10 @@ import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.support.Settings;
 
-import static dev.cognigyops.retrain.RetrainSteps.call;
-import static dev.cognigyops.retrain.RetrainSteps.caught;
-import static dev.cognigyops.retrain.RetrainSteps.event;
-import static dev.cognigyops.retrain.RetrainSteps.state;
+import static dev.cognigyops.nlpretrain.RetrainSteps.call;
+import static dev.cognigyops.nlpretrain.RetrainSteps.caught;
+import static dev.cognigyops.nlpretrain.RetrainSteps.event;
+import static dev.cognigyops.nlpretrain.RetrainSteps.state;
 
 /**
  * Records an nlp-retrain run in MLflow (REST API 2.0 at {@code mlflow.tracking-uri}, SPEC §4):
