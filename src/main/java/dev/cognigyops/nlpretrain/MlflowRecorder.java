@@ -5,32 +5,30 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
+import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.runs.RunContext;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.Failures;
 import dev.cognigyops.http.OutboundCall;
+import dev.cognigyops.http.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
+import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.support.Settings;
 
-import static dev.cognigyops.nlpretrain.RetrainSteps.call;
-import static dev.cognigyops.nlpretrain.RetrainSteps.caught;
-import static dev.cognigyops.nlpretrain.RetrainSteps.event;
-import static dev.cognigyops.nlpretrain.RetrainSteps.state;
-
 /**
  * Records an nlp-retrain run in MLflow (REST API 2.0 at {@code mlflow.tracking-uri}, SPEC §4):
  * find or create the experiment, create the run with its tags, log metrics and params, end it
- * FINISHED or FAILED. Each public method is one step of the route {@code nlp-retrain-record-mlflow};
- * a failure is audited and shown in the output, never the retrain's result.
+ * FINISHED or FAILED. The route {@code nlp-retrain-record-mlflow} makes the calls (through
+ * {@code kamelet:mlflow-call}); each public method here is a request body, an answer's outcome or a
+ * decision on the run's {@link NlpRetrainRun}. A failure is audited and shown in the output, never
+ * the retrain's result.
  */
 public final class MlflowRecorder {
-
-    static final String MLFLOW_RETRY = "cognigy.mlflow.retry";
 
     private final Settings settings;
     private final AuditLog audit;
@@ -42,79 +40,73 @@ public final class MlflowRecorder {
         this.clock = clock;
     }
 
-    /** Filter: MLflow is configured and there is a job to record. */
-    public boolean recordsInMlflow(Exchange exchange) {
-        return !trackingUri().isEmpty() && state(exchange).jobId != null;
+    /** Filter: MLflow is set up, there is a job to record, and it is not recorded yet. */
+    public boolean recordsInMlflow(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return settings.get("mlflow.tracking-uri").isPresent() && run.jobId() != null
+                && run.isBefore(NlpRetrainRun.Phase.MLFLOW_RECORDED.name());
     }
 
-    public void findExperiment(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, OutboundCall.external("GET", mlflow().url("experiments/get-by-name"), null,
-                "MLFLOW_EXPERIMENT_READ", state.resource(), MLFLOW_RETRY)
-                .withQuery(Map.of("experiment_name", experimentName(state))));
-    }
-
-    public void experimentFound(Exchange exchange) {
-        state(exchange).experimentId = requireId(MlflowTracking.experimentId(OutboundCalls.response(exchange)), "experiment_id",
-                "experiments/get-by-name");
+    /** The experiment's id, from a get-by-name or a create answer. */
+    public NlpRetrainRun experimentFound(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer) {
+        String id = requireId(MlflowTracking.experimentId(answer), "experiment_id", "experiments/get-by-name or create");
+        return run.withMlflow(run.phase(), run.mlflow().withExperimentId(id));
     }
 
     /** The doCatch's condition: MLflow has no experiment of that name (404 RESOURCE_DOES_NOT_EXIST). */
-    public boolean experimentMissing(Exchange exchange) {
-        Throwable failure = failure(exchange);
+    public boolean experimentMissing(Exception failure) {
         return failure != null && Failures.status(failure) == 404;
     }
 
     /** The doCatch's condition: another run created the experiment first (400 RESOURCE_ALREADY_EXISTS). */
-    public boolean experimentCreatedMeanwhile(Exchange exchange) {
-        Throwable failure = failure(exchange);
+    public boolean experimentCreatedMeanwhile(Exception failure) {
         String body = failure == null ? null : Failures.responseBody(failure);
         return failure != null && Failures.status(failure) == 400 && body != null
                 && body.contains("RESOURCE_ALREADY_EXISTS");
     }
 
-    public void createExperiment(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, OutboundCall.external("POST", mlflow().url("experiments/create"),
-                MlflowTracking.createExperiment(experimentName(state)), "MLFLOW_EXPERIMENT_CREATED", state.resource(),
-                MLFLOW_RETRY));
+    public JsonNode createExperimentRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return MlflowTracking.createExperiment(run.mlflow().experiment());
     }
 
-    public void createRun(Exchange exchange) {
-        RetrainState state = state(exchange);
+    /** runs/create: the run, tagged with the model, version, job, payload hash, trigger, status and gate. */
+    public JsonNode runRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run,
+                               @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("model_id", state.payload.modelId());
-        tags.put("version_id", state.modelVersionId);
-        tags.put("job_id", state.jobId);
-        tags.put("payload_hash", state.payloadHash);
-        tags.put("retrain_trigger", RunContext.of(exchange).trigger() == Trigger.SCHEDULE ? "automated" : "manual");
-        tags.put("status", state.jobStatus);
-        tags.put("gate", state.verdict == null ? null : state.verdict.label());
-        tags.put("baseline_version_id", state.payload.baselineVersionId());
-        tags.put("cognigy_ops_run_id", RunContext.of(exchange).runId());
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/create"),
-                MlflowTracking.createRun(state.experimentId, "retrain-" + state.jobId,
-                        state.startedAt.toEpochMilli(), tags), "MLFLOW_RUN_CREATED", state.resource(), MLFLOW_RETRY));
+        tags.put("model_id", run.asked().modelId());
+        tags.put("version_id", run.modelVersionId());
+        tags.put("job_id", run.jobId());
+        tags.put("payload_hash", run.payloadHash());
+        tags.put("retrain_trigger", context.trigger() == Trigger.SCHEDULE ? "automated" : "manual");
+        tags.put("status", run.job().status());
+        tags.put("gate", run.verdict() == null ? null : run.verdict().label());
+        tags.put("baseline_version_id", run.asked().baselineVersionId());
+        tags.put("cognigy_ops_run_id", run.runId());
+        return MlflowTracking.createRun(run.mlflow().experimentId(), "retrain-" + run.jobId(), run.startedAtMs(), tags);
     }
 
-    public void logMetrics(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowRunId = requireId(MlflowTracking.runId(OutboundCalls.response(exchange)), "run.info.run_id", "runs/create");
+    /** runs/create's answer: MLflow's run id (never invented). */
+    public NlpRetrainRun runCreated(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer) {
+        String id = requireId(MlflowTracking.runId(answer), "run.info.run_id", "runs/create");
+        return run.withMlflow(NlpRetrainRun.Phase.MLFLOW_RUN_CREATED, run.mlflow().withRunId(id));
+    }
+
+    /** runs/log-batch: the training latency, the metrics, the dataset size, accuracyDelta, and the payload's params. */
+    public JsonNode logBatchRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        if (state.latencySeconds != null) {
-            metrics.put("training_latency_seconds", state.latencySeconds);
+        if (run.job().latencySeconds() != null) {
+            metrics.put("training_latency_seconds", run.job().latencySeconds());
         }
-        if (state.metrics != null) {
-            metrics.put("precision", state.metrics.precision());
-            metrics.put("recall", state.metrics.recall());
-            metrics.put("f1_score", state.metrics.f1Score());
-            metrics.put("bias_score", state.metrics.biasScore());
+        if (run.metrics() != null) {
+            metrics.put("precision", run.metrics().precision());
+            metrics.put("recall", run.metrics().recall());
+            metrics.put("f1_score", run.metrics().f1Score());
+            metrics.put("bias_score", run.metrics().biasScore());
         }
-        metrics.put("dataset_size", (double) state.payload.maxDatasetSize());
-        if (state.accuracyDelta != null) {
-            metrics.put("accuracy_delta", state.accuracyDelta);
+        RetrainPayload p = run.asked();
+        metrics.put("dataset_size", (double) p.maxDatasetSize());
+        if (run.accuracyDelta() != null) {
+            metrics.put("accuracy_delta", run.accuracyDelta());
         }
-        RetrainPayload p = state.payload;
         Map<String, String> params = new LinkedHashMap<>();
         params.put("convergence_threshold", BigDecimal.valueOf(p.convergenceThreshold()).toPlainString());
         params.put("max_dataset_size", Long.toString(p.maxDatasetSize()));
@@ -124,72 +116,54 @@ public final class MlflowRecorder {
         params.put("intents", Integer.toString(p.trainingDataSliceMatrix().size()));
         params.put("gate_tolerance", BigDecimal.valueOf(p.gate().tolerance()).toPlainString());
         params.put("gate_max_bias_score", BigDecimal.valueOf(p.gate().maxBiasScore()).toPlainString());
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/log-batch"),
-                MlflowTracking.logBatch(state.mlflowRunId, metrics, clock.millis(), params), "MLFLOW_METRICS_LOGGED",
-                state.resource(), MLFLOW_RETRY));
+        return MlflowTracking.logBatch(run.mlflow().runId(), metrics, clock.millis(), params);
     }
 
-    public void endRun(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowEndSent = true;
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/update"),
-                MlflowTracking.endRun(state.mlflowRunId, state.succeeded(), clock.millis()), "MLFLOW_RUN_ENDED",
-                state.resource(), MLFLOW_RETRY));
+    /** Before runs/update: it is being sent, so whatever its answer the run is never ended twice. */
+    public NlpRetrainRun endingRun(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return run.withMlflow(run.phase(), run.mlflow().markEndSent());
     }
 
-    public void mlflowRecorded(Exchange exchange) {
-        state(exchange).mlflowStatus = "RECORDED";
+    /** runs/update: FINISHED when the retrain did all it should, else FAILED. */
+    public JsonNode endRunRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return MlflowTracking.endRun(run.mlflow().runId(), run.succeeded(), clock.millis());
+    }
+
+    public NlpRetrainRun recorded(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return run.withMlflow(NlpRetrainRun.Phase.MLFLOW_RECORDED, run.mlflow().ended("RECORDED", null));
     }
 
     /** MLflow down or refusing: the retrain's result stands; the failure is audited and shown in the output. */
-    public void mlflowFailed(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowStatus = "FAILED";
-        state.mlflowError = caught(exchange).getMessage();
-        Map<String, Object> details = event(state, "mlflow_sync_failed");
-        details.put("error", state.mlflowError);
-        details.put("mlflow_run_id", state.mlflowRunId);
-        audit.record(RunContext.of(exchange), "MLFLOW_SYNC_FAILED", "FAILURE", state.resource(), details);
+    public NlpRetrainRun mlflowFailed(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
+                                      @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                      @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt,
+                                      @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String error = Caught.describe(failure, call, attempt).getMessage();
+        NlpRetrainRun failed = run.withMlflow(NlpRetrainRun.Phase.MLFLOW_RECORDED, run.mlflow().ended("FAILED", error));
+        Map<String, Object> details = NlpRetrain.event(failed, "mlflow_sync_failed");
+        details.put("error", error);
+        details.put("mlflow_run_id", failed.mlflow().runId());
+        audit.record(context, "MLFLOW_SYNC_FAILED", "FAILURE", failed.resource(), details);
+        return failed;
     }
 
     /** Filter after a failure: MLflow created the run, but it was never asked to end it. */
-    public boolean runLeftOpen(Exchange exchange) {
-        RetrainState state = state(exchange);
-        return state.mlflowRunId != null && !state.mlflowEndSent;
+    public boolean runLeftOpen(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return run.mlflow().runId() != null && !run.mlflow().endSent();
     }
 
-    /** Ends a run whose recording failed part way as FAILED: its record is incomplete. */
-    public void endOpenRun(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowEndSent = true;
-        call(exchange, OutboundCall.external("POST", mlflow().url("runs/update"),
-                MlflowTracking.endRun(state.mlflowRunId, false, clock.millis()), "MLFLOW_RUN_ENDED",
-                state.resource(), MLFLOW_RETRY));
+    /** runs/update for a run whose recording failed part way: FAILED, its record is incomplete. */
+    public JsonNode endOpenRunRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return MlflowTracking.endRun(run.mlflow().runId(), false, clock.millis());
     }
 
     /** Not even the end went through: the output says the run stays RUNNING in MLflow. */
-    public void openRunNotEnded(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.mlflowError = state.mlflowError + "; MLflow run " + state.mlflowRunId
-                + " could not be ended and stays RUNNING: " + caught(exchange).getMessage();
-    }
-
-    private String trackingUri() {
-        return settings.get("mlflow.tracking-uri", "");
-    }
-
-    private MlflowTracking mlflow() {
-        return new MlflowTracking(trackingUri());
-    }
-
-    private String experimentName(RetrainState state) {
-        String own = state.payload.mlflowExperiment();
-        return own != null ? own : settings.get("mlflow.experiment", "cognigy-nlp-retraining");
-    }
-
-    private static Throwable failure(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return failure != null ? failure : exchange.getException();
+    public NlpRetrainRun openRunNotEnded(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
+                                         @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                         @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+        NlpRetrainRun.Mlflow record = run.mlflow();
+        return run.withMlflow(run.phase(), record.ended(record.status(), record.error() + "; MLflow run " + record.runId()
+                + " could not be ended and stays RUNNING: " + Caught.describe(failure, call, attempt).getMessage()));
     }
 
     private static String requireId(String id, String field, String endpoint) {

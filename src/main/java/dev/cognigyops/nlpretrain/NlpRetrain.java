@@ -2,10 +2,7 @@ package dev.cognigyops.nlpretrain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +13,12 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.http.OutboundCall;
 import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.poll.PollLoop;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -31,16 +28,14 @@ import dev.cognigyops.support.CanonicalJson;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
 
-import static dev.cognigyops.nlpretrain.RetrainSteps.call;
-import static dev.cognigyops.nlpretrain.RetrainSteps.caught;
-import static dev.cognigyops.nlpretrain.RetrainSteps.event;
-import static dev.cognigyops.nlpretrain.RetrainSteps.state;
-
 /**
  * nlp-retrain (seed 004, SPEC §5): submit a retraining job, poll it, read the new version's
- * metrics, hold them against the quality gate, roll back a version that fails it, compare F1 with
- * a baseline, record the run in MLflow and audit seed 004's events. Each public method is one step
- * of {@code routes/nlp-retrain.camel.yaml}.
+ * metrics, compare F1 with a baseline, hold the metrics against the quality gate, roll back a
+ * version that fails it, record the run in MLflow ({@link MlflowRecorder}) and audit seed 004's
+ * events. The route, {@code routes/nlp-retrain.camel.yaml}, makes the calls; each public method here
+ * is one decision or one step's outcome, taking the run's {@link NlpRetrainRun} and an answer and
+ * returning the next {@link NlpRetrainRun} (or a request body, or the output). Nothing here knows
+ * Camel's Exchange.
  */
 public final class NlpRetrain implements Operation {
 
@@ -75,18 +70,22 @@ public final class NlpRetrain implements Operation {
         RetrainPayloadRules.check(payload, violations);
     }
 
+    /** First step: a new run's state (its payload hashed, its own X-Request-Id), or the saved state the run goes on from. */
+    public NlpRetrainRun begin(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        if (run.resumeFrom() != null) {
+            return Json.MAPPER.convertValue(run.resumeFrom(), NlpRetrainRun.class);
+        }
+        String experiment = Json.text(run.payload(), "mlflowExperiment");
+        return new NlpRetrainRun(NlpRetrainRun.Phase.STARTED, run.runId(), run.payload().deepCopy(),
+                CanonicalJson.sha256(run.payload()), UUID.randomUUID().toString(), clock.millis(), null, null, null,
+                null, null, null, false, null,
+                NlpRetrainRun.Mlflow.skipped(experiment != null ? experiment : settings.require("mlflow.experiment")), null);
+    }
+
     // ---- submit
 
-    /** Step: read the payload, hash it, and ask Cognigy for the training job with a fresh X-Request-Id. */
-    public void submitJob(Exchange exchange) {
-        RunContext run = RunContext.of(exchange);
-        RetrainPayload payload = RetrainPayloadRules.check(run.payload(), new Violations());
-        if (payload == null) {
-            throw new IllegalStateException("the payload was accepted but no longer passes its rules");
-        }
-        var state = new RetrainState(payload, CanonicalJson.sha256(run.payload()), UUID.randomUUID().toString(),
-                clock.instant());
-        exchange.setProperty(RetrainState.PROPERTY, state);
+    /** The submit's body: seed 004's fields of the payload. */
+    public JsonNode submitRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
         ObjectNode body = Json.object();
         for (String field : SUBMITTED_FIELDS) {
             JsonNode value = run.payload().get(field);
@@ -94,283 +93,273 @@ public final class NlpRetrain implements Operation {
                 body.set(field, value.deepCopy());
             }
         }
-        state.submittedAt = clock.instant();
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlp-training-jobs",
-                        "/api/v2/ai/nlp/training/jobs"), body, "TRAINING_JOB_SUBMITTED", state.resource())
-                .withHeader("X-Request-Id", state.submitRequestId));
+        return body;
     }
 
-    /** The submit failed after its retries: 401, 403, 422 (with the server's detail) and 429 each say what to do. */
-    public void submitFailed(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        throw SubmitErrors.explain(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange),
-                String.join(" ", scopes()));
-    }
-
-    /** Step: keep the job, audit retrain_initiated, and set the poll's own deadline from timeoutSeconds. */
-    public void jobSubmitted(Exchange exchange) {
-        RetrainState state = state(exchange);
-        JsonNode answer = OutboundCalls.response(exchange);
-        state.jobId = Json.text(answer, "jobId");
-        if (state.jobId == null || state.jobId.isBlank()) {
+    /** The submit's answer: the job, audited retrain_initiated; it is polled until timeoutSeconds + the grace setting. */
+    public NlpRetrainRun jobSubmitted(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer,
+                                      @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String jobId = Json.text(answer, "jobId");
+        if (jobId == null || jobId.isBlank()) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "the training job was accepted but the answer has no jobId: "
                     + answer);
         }
-        state.modelVersionId = Json.text(answer, "modelVersionId");
-        state.jobStatus = Json.text(answer, "status");
-        long grace = settings.forOperationLong("cognigy.retrain", null, "job-grace-seconds", 120);
-        state.pollDeadline = state.submittedAt.plusSeconds(state.payload.computeConstraints().timeoutSeconds() + grace);
-        Map<String, Object> details = event(state, "retrain_initiated");
-        details.put("status", state.jobStatus);
-        details.put("x_request_id", state.submitRequestId);
-        audit.record(RunContext.of(exchange), "RETRAIN_INITIATED", "SUCCESS", state.resource(), details);
+        long submittedAt = clock.millis();
+        long grace = Long.parseLong(settings.require("cognigy.retrain.job-grace-seconds"));
+        long deadline = submittedAt + (run.asked().computeConstraints().timeoutSeconds() + grace) * 1000;
+        NlpRetrainRun submitted = run.withJob(NlpRetrainRun.Phase.SUBMITTED, new NlpRetrainRun.Job(jobId,
+                Json.text(answer, "modelVersionId"), Json.text(answer, "status"), submittedAt, deadline, null));
+        Map<String, Object> details = event(submitted, "retrain_initiated");
+        details.put("status", submitted.job().status());
+        details.put("x_request_id", submitted.requestId());
+        audit.record(context, "RETRAIN_INITIATED", "SUCCESS", submitted.resource(), details);
+        return submitted;
+    }
+
+    /** The submit failed after its retries: 401, 403, 422 (with the server's detail) and 429 each say what to do. */
+    public NlpRetrainRun submitFailed(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
+                                      @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                      @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+        return run.withFailure(SubmitErrors.explain(failure, call == null ? null : call.describe(),
+                attempt == null ? 0 : attempt.attempts(), String.join(" ", scopes())));
     }
 
     // ---- poll
 
-    /** Poll step: ask for the job. */
-    public void readJob(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, OutboundCall.cognigy("GET", settings.get("cognigy.api.nlp-training-job",
-                        "/api/v2/ai/nlp/training/jobs/{jobId}").replace("{jobId}", segment(state.jobId)),
-                null, "TRAINING_JOB_STATUS", state.resource()));
-    }
-
-    /** Poll step: completed → on; failed or rolled_back → JOB_FAILED; queued, running → wait within the deadline. */
-    public void jobRead(Exchange exchange) {
-        RetrainState state = state(exchange);
-        JsonNode job = OutboundCalls.response(exchange);
+    /** One read of the job: completed → on; failed or rolled_back → JOB_FAILED; queued, running → wait within the deadline. */
+    public NlpRetrainRun jobRead(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer,
+                                 @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        NlpRetrainRun.Job job = run.job();
         Instant now = clock.instant();
-        TrainingJob.Reading reading = TrainingJob.read(job, now, state.pollDeadline);
-        state.jobStatus = reading.status();
-        String version = Json.text(job, "modelVersionId");
-        if (version != null) {
-            state.modelVersionId = version;
-        }
+        TrainingJob.Reading reading = TrainingJob.read(answer, now, Instant.ofEpochMilli(job.deadlineMs()));
+        String version = Json.text(answer, "modelVersionId");
         switch (reading.outcome()) {
-            case PENDING -> PollLoop.pending(exchange, "training job " + state.jobId + " is " + reading.status());
+            case PENDING -> {
+                return run.withJob(NlpRetrainRun.Phase.SUBMITTED, job.read(reading.status(), version, null));
+            }
             case COMPLETED -> {
-                state.latencySeconds = seconds(state.submittedAt, now);
-                if (state.modelVersionId == null) {
-                    throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + state.jobId
-                            + " is completed but names no modelVersionId");
+                NlpRetrainRun finished = run.withJob(NlpRetrainRun.Phase.JOB_FINISHED,
+                        job.read(reading.status(), version, seconds(job.submittedAtMs(), now.toEpochMilli())));
+                if (finished.modelVersionId() == null) {
+                    return finished.withFailure(new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + job.id()
+                            + " is completed but names no modelVersionId"));
                 }
-                Map<String, Object> details = event(state, "retrain_completed");
+                Map<String, Object> details = event(finished, "retrain_completed");
                 details.put("status", reading.status());
-                details.put("latency_seconds", state.latencySeconds);
-                audit.record(RunContext.of(exchange), "RETRAIN_COMPLETED", "SUCCESS", state.resource(), details);
-                PollLoop.done(exchange);
+                details.put("latency_seconds", finished.job().latencySeconds());
+                audit.record(context, "RETRAIN_COMPLETED", "SUCCESS", finished.resource(), details);
+                return finished;
             }
             case FAILED -> {
-                state.latencySeconds = seconds(state.submittedAt, now);
-                Map<String, Object> details = event(state, "retrain_completed");
+                NlpRetrainRun finished = run.withJob(NlpRetrainRun.Phase.JOB_FINISHED,
+                        job.read(reading.status(), version, seconds(job.submittedAtMs(), now.toEpochMilli())));
+                Map<String, Object> details = event(finished, "retrain_completed");
                 details.put("status", reading.status());
-                details.put("latency_seconds", state.latencySeconds);
-                String reason = firstText(job, "errorMessage", "error", "message", "detail");
+                details.put("latency_seconds", finished.job().latencySeconds());
+                String reason = firstText(answer, "errorMessage", "error", "message", "detail");
                 details.put("error", reason);
-                audit.record(RunContext.of(exchange), "RETRAIN_COMPLETED", "FAILURE", state.resource(), details);
+                audit.record(context, "RETRAIN_COMPLETED", "FAILURE", finished.resource(), details);
                 if ("rolled_back".equals(reading.status())) {
-                    state.rollbackTriggered = true;
-                    Map<String, Object> rollback = event(state, "rollback_triggered");
+                    finished = finished.withRollback(NlpRetrainRun.Phase.JOB_FINISHED, true, null);
+                    Map<String, Object> rollback = event(finished, "rollback_triggered");
                     rollback.put("initiated_by", "cognigy");
-                    audit.record(RunContext.of(exchange), "ROLLBACK_TRIGGERED", "SUCCESS", state.resource(), rollback);
+                    audit.record(context, "ROLLBACK_TRIGGERED", "SUCCESS", finished.resource(), rollback);
                 }
-                throw new RunFailure(ErrorCode.JOB_FAILED, "training job " + state.jobId + " for model "
-                        + state.payload.modelId() + " ended " + reading.status()
-                        + (reason == null ? "" : ": " + reason));
+                return finished.withFailure(new RunFailure(ErrorCode.JOB_FAILED, "training job " + job.id() + " for model "
+                        + run.asked().modelId() + " ended " + reading.status() + (reason == null ? "" : ": " + reason)));
             }
-            case TIMED_OUT -> throw new RunFailure(ErrorCode.TIMEOUT, "training job " + state.jobId + " is still "
-                    + reading.status() + " " + Duration.between(state.submittedAt, now).toSeconds()
-                    + " s after it was submitted; the payload allows computeConstraints.timeoutSeconds "
-                    + state.payload.computeConstraints().timeoutSeconds() + " s (plus the grace in setting "
-                    + "cognigy.retrain.job-grace-seconds)");
-            default -> throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + state.jobId
-                    + " has an unexpected status '" + Json.text(job, "status") + "'");
+            case TIMED_OUT -> {
+                return run.withJob(NlpRetrainRun.Phase.SUBMITTED, job.read(reading.status(), version, null))
+                        .withFailure(new RunFailure(ErrorCode.TIMEOUT, "training job " + job.id() + " is still "
+                                + reading.status() + " " + (now.toEpochMilli() - job.submittedAtMs()) / 1000
+                                + " s after it was submitted; the payload allows computeConstraints.timeoutSeconds "
+                                + run.asked().computeConstraints().timeoutSeconds() + " s (plus the grace in setting "
+                                + "cognigy.retrain.job-grace-seconds)"));
+            }
+            default -> {
+                return run.withJob(NlpRetrainRun.Phase.SUBMITTED, job.read(reading.status(), version, null))
+                        .withFailure(new RunFailure(ErrorCode.UPSTREAM_ERROR, "training job " + job.id()
+                                + " has an unexpected status '" + Json.text(answer, "status") + "'"));
+            }
         }
     }
 
     // ---- metrics, baseline, gate, rollback
 
-    /** Step: ask for the new version's metrics, with bias detection and precision/recall. */
-    public void readMetrics(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, metricsCall(state, state.modelVersionId, "MODEL_METRICS_READ"));
+    /** The new version's metrics (asked with bias detection and precision/recall). */
+    public NlpRetrainRun metricsRead(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer) {
+        return run.withMetrics(ModelMetrics.from(answer, "model " + run.asked().modelId() + " version " + run.modelVersionId()));
     }
 
-    public void metricsRead(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.metrics = ModelMetrics.from(OutboundCalls.response(exchange), "model " + state.payload.modelId() + " version "
-                + state.modelVersionId);
-    }
-
-    /** Filter: is there a baseline version to compare F1 with? */
-    public boolean hasBaseline(Exchange exchange) {
-        return state(exchange).payload.baselineVersionId() != null;
-    }
-
-    public void readBaselineMetrics(Exchange exchange) {
-        RetrainState state = state(exchange);
-        call(exchange, metricsCall(state, state.payload.baselineVersionId(), "BASELINE_METRICS_READ"));
-    }
-
-    /** Step: accuracyDelta = new F1 − baseline F1. */
-    public void baselineRead(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.baselineMetrics = ModelMetrics.from(OutboundCalls.response(exchange), "baseline version "
-                + state.payload.baselineVersionId());
-        state.accuracyDelta = BigDecimal.valueOf(state.metrics.f1Score())
-                .subtract(BigDecimal.valueOf(state.baselineMetrics.f1Score())).doubleValue();
+    /** The baseline's metrics: accuracyDelta = new F1 − baseline F1. */
+    public NlpRetrainRun baselineRead(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer) {
+        ModelMetrics baseline = ModelMetrics.from(answer, "baseline version " + run.asked().baselineVersionId());
+        double delta = BigDecimal.valueOf(run.metrics().f1Score()).subtract(BigDecimal.valueOf(baseline.f1Score())).doubleValue();
+        return run.withBaseline(baseline, delta, null);
     }
 
     /**
      * The baseline's metrics could not be read: kept, so the gate and a rollback still happen; the run
      * then fails with it unless the gate already failed it (whose message names it too).
      */
-    public void baselineFailed(Exchange exchange) {
-        state(exchange).baselineFailure = caught(exchange);
+    public NlpRetrainRun baselineFailed(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
+                                        @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                        @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+        return run.withBaseline(null, null, NlpRetrainRun.Failure.of(Caught.describe(failure, call, attempt)));
     }
 
-    /** Step: the quality gate, audited as validation_passed or validation_failed. */
-    public void judgeGate(Exchange exchange) {
-        RetrainState state = state(exchange);
-        RetrainPayload.Gate gate = state.payload.gate();
-        state.verdict = QualityGate.judge(state.metrics, gate.tolerance(), gate.maxBiasScore());
-        Map<String, Object> details = event(state, state.verdict.passed() ? "validation_passed" : "validation_failed");
-        details.put("metrics", metricsDetails(state.metrics));
+    /** The quality gate, audited as validation_passed or validation_failed. */
+    public NlpRetrainRun judgeGate(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run,
+                                   @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        RetrainPayload asked = run.asked();
+        RetrainPayload.Gate gate = asked.gate();
+        QualityGate.Verdict verdict = QualityGate.judge(run.metrics(), gate.tolerance(), gate.maxBiasScore());
+        NlpRetrainRun decided = run.withVerdict(verdict);
+        Map<String, Object> details = event(decided, verdict.passed() ? "validation_passed" : "validation_failed");
+        details.put("metrics", metricsDetails(run.metrics()));
         details.put("gate", Map.of("tolerance", gate.tolerance(), "max_bias_score", gate.maxBiasScore()));
-        details.put("latency_seconds", state.latencySeconds);
-        if (state.accuracyDelta != null) {
-            details.put("accuracy_delta", state.accuracyDelta);
-            details.put("baseline_version_id", state.payload.baselineVersionId());
+        details.put("latency_seconds", run.job().latencySeconds());
+        if (run.accuracyDelta() != null) {
+            details.put("accuracy_delta", run.accuracyDelta());
+            details.put("baseline_version_id", asked.baselineVersionId());
         }
-        if (!state.verdict.passed()) {
-            details.put("failed_criteria", state.verdict.failures());
+        if (!verdict.passed()) {
+            details.put("failed_criteria", verdict.failures());
         }
-        audit.record(RunContext.of(exchange), state.verdict.passed() ? "VALIDATION_PASSED" : "VALIDATION_FAILED",
-                state.verdict.passed() ? "SUCCESS" : "FAILURE", state.resource(), details);
+        audit.record(context, verdict.passed() ? "VALIDATION_PASSED" : "VALIDATION_FAILED",
+                verdict.passed() ? "SUCCESS" : "FAILURE", decided.resource(), details);
+        return decided;
     }
 
-    /** Filter: the gate failed and the payload names a version to roll back to. */
-    public boolean shouldRollBack(Exchange exchange) {
-        RetrainState state = state(exchange);
-        return state.verdict != null && !state.verdict.passed() && state.payload.rollbackTriggerVersionId() != null;
-    }
-
-    public void rollBack(Exchange exchange) {
-        RetrainState state = state(exchange);
+    /** The rollback's body: the version the payload names. */
+    public JsonNode rollbackRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
         ObjectNode body = Json.object();
-        body.put("target_version_id", state.payload.rollbackTriggerVersionId());
-        call(exchange, OutboundCall.cognigy("POST", settings.get("cognigy.api.nlp-model-rollback",
-                        "/api/v2/ai/nlp/models/{modelId}/rollback").replace("{modelId}", segment(state.payload.modelId())),
-                body, "MODEL_ROLLBACK_REQUESTED", state.resource()));
+        body.put("target_version_id", run.asked().rollbackTriggerVersionId());
+        return body;
     }
 
-    public void rolledBack(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.rollbackTriggered = true;
-        Map<String, Object> details = event(state, "rollback_triggered");
+    public NlpRetrainRun rolledBack(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run,
+                                    @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        NlpRetrainRun rolledBack = run.withRollback(NlpRetrainRun.Phase.ROLLED_BACK, true, null);
+        Map<String, Object> details = event(rolledBack, "rollback_triggered");
         details.put("initiated_by", AuditLog.ACTOR);
-        details.put("target_version_id", state.payload.rollbackTriggerVersionId());
-        details.put("failed_criteria", state.verdict.failures());
-        audit.record(RunContext.of(exchange), "ROLLBACK_TRIGGERED", "SUCCESS", state.resource(), details);
+        details.put("target_version_id", run.asked().rollbackTriggerVersionId());
+        details.put("failed_criteria", run.verdict().failures());
+        audit.record(context, "ROLLBACK_TRIGGERED", "SUCCESS", rolledBack.resource(), details);
+        return rolledBack;
     }
 
     /** A rollback that fails is named in the result's message; the gate failure stays the run's error. */
-    public void rollbackFailed(Exchange exchange) {
-        RetrainState state = state(exchange);
-        state.rollbackError = caught(exchange).getMessage();
+    public NlpRetrainRun rollbackFailed(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
+                                        @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                        @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+        return run.withRollback(NlpRetrainRun.Phase.ROLLED_BACK, false, Caught.describe(failure, call, attempt).getMessage());
     }
 
     /** Whatever ended the retrain early is kept, so MLflow still records the run before the run fails. */
-    public void retrainFailed(Exchange exchange) {
-        RetrainState state = state(exchange);
-        if (state == null) {
-            throw caught(exchange);
-        }
-        state.failure = caught(exchange);
+    public NlpRetrainRun retrainFailed(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
+                                       @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                       @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+        return run.withFailure(Caught.describe(failure, call, attempt));
     }
 
     // ---- the end
 
-    /** Step: the output; then the run fails with what stopped it, or GATE_FAILED, or succeeds. */
-    public void complete(Exchange exchange) {
-        RetrainState state = state(exchange);
-        ObjectNode out = RunContext.of(exchange).output();
-        out.put("jobId", state.jobId);
-        out.put("modelVersionId", state.modelVersionId);
-        out.put("jobStatus", state.jobStatus);
-        if (state.metrics == null) {
+    public NlpRetrainRun finished(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        return run.at(NlpRetrainRun.Phase.FINISHED);
+    }
+
+    /** The output: the job, the metrics, the gate, the rollback, MLflow's record and the payload's hash. */
+    public JsonNode output(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        ObjectNode out = Json.object();
+        NlpRetrainRun.Job job = run.job();
+        out.put("jobId", run.jobId());
+        out.put("modelVersionId", run.modelVersionId());
+        out.put("jobStatus", job == null ? null : job.status());
+        ModelMetrics m = run.metrics();
+        if (m == null) {
             out.putNull("metrics");
         } else {
             ObjectNode metrics = out.putObject("metrics");
-            metrics.put("precision", state.metrics.precision());
-            metrics.put("recall", state.metrics.recall());
-            metrics.put("f1Score", state.metrics.f1Score());
-            metrics.put("biasScore", state.metrics.biasScore());
-            if (state.metrics.intentDistribution() != null) {
-                metrics.set("intentDistribution", state.metrics.intentDistribution());
+            metrics.put("precision", m.precision());
+            metrics.put("recall", m.recall());
+            metrics.put("f1Score", m.f1Score());
+            metrics.put("biasScore", m.biasScore());
+            if (m.intentDistribution() != null) {
+                metrics.set("intentDistribution", m.intentDistribution());
             }
         }
-        if (state.verdict == null) {
+        QualityGate.Verdict verdict = run.verdict();
+        if (verdict == null) {
             out.putNull("gate");
         } else {
-            out.put("gate", state.verdict.label());
-            if (!state.verdict.passed()) {
-                out.set("gateFailures", Json.MAPPER.valueToTree(state.verdict.failures()));
+            out.put("gate", verdict.label());
+            if (!verdict.passed()) {
+                out.set("gateFailures", Json.MAPPER.valueToTree(verdict.failures()));
             }
         }
-        if (state.accuracyDelta != null) {
-            out.put("accuracyDelta", state.accuracyDelta);
-            out.put("baselineVersionId", state.payload.baselineVersionId());
+        if (run.accuracyDelta() != null) {
+            out.put("accuracyDelta", run.accuracyDelta());
+            out.put("baselineVersionId", run.asked().baselineVersionId());
         }
-        if (state.baselineFailure != null) {
-            out.put("baselineError", state.baselineFailure.getMessage());
+        if (run.baselineFailure() != null) {
+            out.put("baselineError", run.baselineFailure().message());
         }
-        out.put("rollbackTriggered", state.rollbackTriggered);
-        if (state.rollbackError != null) {
-            out.put("rollbackError", state.rollbackError);
+        out.put("rollbackTriggered", run.rollbackTriggered());
+        if (run.rollbackError() != null) {
+            out.put("rollbackError", run.rollbackError());
         }
-        out.put("mlflowRunId", state.mlflowRunId);
+        NlpRetrainRun.Mlflow record = run.mlflow();
+        out.put("mlflowRunId", record.runId());
         ObjectNode mlflow = out.putObject("mlflow");
-        mlflow.put("status", state.mlflowStatus);
-        if (state.experimentId != null) {
-            mlflow.put("experimentId", state.experimentId);
+        mlflow.put("status", record.status());
+        if (record.experimentId() != null) {
+            mlflow.put("experimentId", record.experimentId());
         }
-        if (state.mlflowError != null) {
-            mlflow.put("error", state.mlflowError);
+        if (record.error() != null) {
+            mlflow.put("error", record.error());
         }
-        out.put("payloadHash", state.payloadHash);
-        if (state.latencySeconds != null) {
-            out.put("trainingLatencySeconds", state.latencySeconds);
+        out.put("payloadHash", run.payloadHash());
+        if (job != null && job.latencySeconds() != null) {
+            out.put("trainingLatencySeconds", job.latencySeconds());
         }
-        if (state.failure != null) {
-            throw state.failure;
+        return out;
+    }
+
+    /** The last step: the run fails with what stopped it, or GATE_FAILED, or the unreadable baseline; else it succeeds. */
+    public void outcome(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+        if (run.failure() != null) {
+            throw run.failure().raise();
         }
-        if (!state.verdict.passed()) {
-            String rollback = state.rollbackTriggered
-                    ? "; rolled back to " + state.payload.rollbackTriggerVersionId()
-                    : state.rollbackError != null
-                            ? "; the rollback to " + state.payload.rollbackTriggerVersionId() + " FAILED: " + state.rollbackError
+        RetrainPayload asked = run.asked();
+        if (!run.verdict().passed()) {
+            String rollback = run.rollbackTriggered()
+                    ? "; rolled back to " + asked.rollbackTriggerVersionId()
+                    : run.rollbackError() != null
+                            ? "; the rollback to " + asked.rollbackTriggerVersionId() + " FAILED: " + run.rollbackError()
                             : "; no rollbackTriggerVersionId given, nothing rolled back";
-            String baseline = state.baselineFailure == null ? "" : "; the metrics of baseline version "
-                    + state.payload.baselineVersionId() + " could not be read: " + state.baselineFailure.getMessage();
-            throw new RunFailure(ErrorCode.GATE_FAILED, "model " + state.payload.modelId() + " version "
-                    + state.modelVersionId + " failed the quality gate: " + String.join("; ", state.verdict.failures())
+            String baseline = run.baselineFailure() == null ? "" : "; the metrics of baseline version "
+                    + asked.baselineVersionId() + " could not be read: " + run.baselineFailure().message();
+            throw new RunFailure(ErrorCode.GATE_FAILED, "model " + asked.modelId() + " version "
+                    + run.modelVersionId() + " failed the quality gate: " + String.join("; ", run.verdict().failures())
                     + rollback + baseline);
         }
-        if (state.baselineFailure != null) {
-            throw state.baselineFailure;
+        if (run.baselineFailure() != null) {
+            throw run.baselineFailure().raise();
         }
     }
 
     // ---- helpers
 
-    private OutboundCall metricsCall(RetrainState state, String versionId, String action) {
-        return OutboundCall.cognigy("GET", settings.get("cognigy.api.nlp-model-metrics",
-                        "/api/v2/ai/nlp/models/{modelId}/versions/{versionId}/metrics")
-                        .replace("{modelId}", segment(state.payload.modelId())).replace("{versionId}", segment(versionId)),
-                null, action, "nlp:" + state.payload.modelId() + ":" + versionId)
-                .withQuery(Map.of("include_bias_detection", "true", "include_precision_recall", "true"));
+    /** Seed 004's audit fields: event_type, model_id, version_id, job_id, payload_hash. */
+    static Map<String, Object> event(NlpRetrainRun run, String eventType) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("event_type", eventType);
+        details.put("model_id", run.asked().modelId());
+        details.put("version_id", run.modelVersionId());
+        details.put("job_id", run.jobId());
+        details.put("payload_hash", run.payloadHash());
+        return details;
     }
 
     private static Map<String, Object> metricsDetails(ModelMetrics m) {
@@ -392,13 +381,7 @@ public final class NlpRetrain implements Operation {
         return null;
     }
 
-    static double seconds(Instant from, Instant to) {
-        return BigDecimal.valueOf(Duration.between(from, to).toMillis()).divide(BigDecimal.valueOf(1000), 3,
-                RoundingMode.HALF_UP).doubleValue();
-    }
-
-    /** A path segment, percent-encoded. */
-    static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    static double seconds(long fromMs, long toMs) {
+        return BigDecimal.valueOf(toMs - fromMs).divide(BigDecimal.valueOf(1000), 3, RoundingMode.HALF_UP).doubleValue();
     }
 }
