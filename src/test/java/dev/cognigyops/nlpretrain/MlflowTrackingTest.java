@@ -13,14 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MlflowTrackingTest {
 
     @Test
-    void urlsAreUnderTheTrackingUriWithOrWithoutATrailingSlash() {
-        assertThat(new MlflowTracking("https://mlflow.internal").url("runs/create"))
-                .isEqualTo("https://mlflow.internal/api/2.0/mlflow/runs/create");
-        assertThat(new MlflowTracking("http://localhost:5000/").url("experiments/get-by-name"))
-                .isEqualTo("http://localhost:5000/api/2.0/mlflow/experiments/get-by-name");
-    }
-
-    @Test
     void createRunCarriesItsTagsAndSkipsUnknownOnes() throws Exception {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("model_id", "m");
