@@ -114,9 +114,9 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("flowDeploy", flowDeploy);
         operations.add(flowDeploy);
 
-        var nlpRetrain = new dev.cognigyops.retrain.NlpRetrain(settings, audit, clock);
+        var nlpRetrain = new dev.cognigyops.nlpretrain.NlpRetrain(settings, audit, clock);
         registry.bind("nlpRetrain", nlpRetrain);
-        registry.bind("nlpRetrainMlflow", new dev.cognigyops.retrain.MlflowRecorder(settings, audit, clock));
+        registry.bind("nlpRetrainMlflow", new dev.cognigyops.nlpretrain.MlflowRecorder(settings, audit, clock));
         operations.add(nlpRetrain);
 
         var requests = new RunRequests(operations, ledger, clock);

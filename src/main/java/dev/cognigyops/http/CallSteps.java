@@ -25,6 +25,8 @@ public final class CallSteps {
     public static final String WEBHOOK_URL = "callWebhookUrl";
     /** Optional: the name of a {@link StatePacer} bean that paces the call's retries. */
     public static final String PACER = "callPacer";
+    public static final String BASE_URL = "callBaseUrl";
+    public static final String RETRY_SETTINGS = "callRetrySettings";
 
     /** Before {@code direct:cognigy-call}: the tenant call the template describes; the body, if any, is sent as JSON. */
     public void cognigy(Exchange exchange) {
@@ -59,6 +61,35 @@ public final class CallSteps {
         }
         CallPacer forThisCall = proposed -> pacer.delayBeforeRetry(state, proposed);
         exchange.setProperty(OutboundCalls.PACER, forThisCall);
+    }
+
+    /**
+     * Before {@code direct:cognigy-call}: a call to a service that is not the tenant (template
+     * {@code mlflow-call}): the path under the base URL in the header {@value #BASE_URL}, never a
+     * token nor the state's call headers, retried per the settings prefix in {@value #RETRY_SETTINGS}.
+     */
+    public void external(Exchange exchange) {
+        var message = exchange.getMessage();
+        OperationState state = state(exchange);
+        String base = message.getHeader(BASE_URL, String.class);
+        if (base == null || base.isBlank()) {
+            throw new IllegalStateException("no base URL for the call " + message.getHeader(PATH, String.class));
+        }
+        String path = PathTemplate.expand(message.getHeader(PATH, String.class), state.pathValues());
+        OutboundCall call = OutboundCall.external(message.getHeader(METHOD, String.class), join(base, path),
+                message.getBody(JsonNode.class), message.getHeader(ACTION, String.class), state.resource(),
+                message.getHeader(RETRY_SETTINGS, String.class));
+        Map<String, String> query = query(message.getHeader(QUERY, String.class), state.pathValues());
+        if (!query.isEmpty()) {
+            call = call.withQuery(query);
+        }
+        exchange.setProperty(OutboundCalls.CALL, call);
+    }
+
+    /** {@code base} and {@code path} with one slash between them. */
+    static String join(String base, String path) {
+        String b = base.trim().endsWith("/") ? base.trim().substring(0, base.trim().length() - 1) : base.trim();
+        return path.startsWith("/") ? b + path : b + "/" + path;
     }
 
     /**

@@ -99,4 +99,14 @@ class CallStepsTest {
                 "Conflict", null, Map.of(), ""));
         assertThat(steps.notFound(exchange)).isFalse();
     }
+
+    @Test
+    void anExternalCallsPathIsUnderItsBaseUrlWithOrWithoutATrailingSlash() {
+        assertThat(CallSteps.join("https://mlflow.internal", "/api/2.0/mlflow/runs/create"))
+                .isEqualTo("https://mlflow.internal/api/2.0/mlflow/runs/create");
+        assertThat(CallSteps.join("http://localhost:5000/", "/api/2.0/mlflow/experiments/get-by-name"))
+                .isEqualTo("http://localhost:5000/api/2.0/mlflow/experiments/get-by-name");
+        assertThat(CallSteps.join("https://tools.example/mlflow", "api/2.0/mlflow/runs/update"))
+                .isEqualTo("https://tools.example/mlflow/api/2.0/mlflow/runs/update");
+    }
 }

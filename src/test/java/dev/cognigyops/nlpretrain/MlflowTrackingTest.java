@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,14 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The MLflow REST API 2.0 bodies: field names, string tags and params, integer millisecond timestamps. */
 class MlflowTrackingTest {
-
-    @Test
-    void urlsAreUnderTheTrackingUriWithOrWithoutATrailingSlash() {
-        assertThat(new MlflowTracking("https://mlflow.internal").url("runs/create"))
-                .isEqualTo("https://mlflow.internal/api/2.0/mlflow/runs/create");
-        assertThat(new MlflowTracking("http://localhost:5000/").url("experiments/get-by-name"))
-                .isEqualTo("http://localhost:5000/api/2.0/mlflow/experiments/get-by-name");
-    }
 
     @Test
     void createRunCarriesItsTagsAndSkipsUnknownOnes() throws Exception {

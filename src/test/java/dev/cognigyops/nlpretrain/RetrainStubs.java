@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.util.Map;
 
@@ -9,22 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cognigyops.support.Json;
 
 /**
- * The MLflow REST API 2.0 requests a retrain is recorded with (SPEC §4): their URLs under the
- * tracking URI and their bodies. Metrics carry integer millisecond timestamps; tags and params are
- * strings, as MLflow requires. A run id only ever comes from MLflow's own answer.
+ * The MLflow REST API 2.0 requests a retrain is recorded with (SPEC §4): their bodies (the paths
+ * are the settings {@code mlflow.api.*}, under {@code mlflow.tracking-uri}). Metrics carry integer
+ * millisecond timestamps; tags and params are strings, as MLflow requires. A run id only ever comes from MLflow's own answer.
  */
 public final class MlflowTracking {
 
-    private final String api;
-
-    /** @param trackingUri e.g. {@code https://mlflow.internal} (a trailing slash is fine) */
-    public MlflowTracking(String trackingUri) {
-        String base = trackingUri.endsWith("/") ? trackingUri.substring(0, trackingUri.length() - 1) : trackingUri;
-        this.api = base + "/api/2.0/mlflow/";
-    }
-
-    public String url(String endpoint) {
-        return api + endpoint;
+    private MlflowTracking() {
     }
 
     /** {@code POST experiments/create}. */

@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.util.Properties;
 
@@ -14,7 +14,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
-import static dev.cognigyops.retrain.RetrainStubs.request;
+import static dev.cognigyops.nlpretrain.RetrainStubs.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,5 +1,6 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.cognigyops.runs.ErrorCode;
@@ -9,7 +10,9 @@ import dev.cognigyops.runs.RunFailure;
  * A model version's metrics as Cognigy reports them ({@code GET …/versions/{versionId}/metrics}):
  * precision, recall, F1 and bias score, and the intent distribution as sent.
  */
-public record ModelMetrics(double precision, double recall, double f1Score, double biasScore, JsonNode intentDistribution) {
+public record ModelMetrics(double precision, double recall, double f1Score, double biasScore,
+                           // left out when not sent, so a saved run reads back without it (not as a JSON null)
+                           @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode intentDistribution) {
 
     /** Reads the answer; a metric that is missing or not a number is Cognigy's error, not a gate failure. */
     public static ModelMetrics from(JsonNode answer, String what) {

@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.time.Instant;
 import java.util.stream.Stream;
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.cognigyops.retrain.TrainingJob.Outcome;
+import dev.cognigyops.nlpretrain.TrainingJob.Outcome;
 import dev.cognigyops.support.Json;
 
 import static org.assertj.core.api.Assertions.assertThat;

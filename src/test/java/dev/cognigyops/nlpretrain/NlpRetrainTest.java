@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -31,19 +31,19 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static dev.cognigyops.retrain.RetrainStubs.BASELINE;
-import static dev.cognigyops.retrain.RetrainStubs.BASELINE_METRICS_PATH;
-import static dev.cognigyops.retrain.RetrainStubs.JOB;
-import static dev.cognigyops.retrain.RetrainStubs.JOBS_PATH;
-import static dev.cognigyops.retrain.RetrainStubs.JOB_PATH;
-import static dev.cognigyops.retrain.RetrainStubs.METRICS_PATH;
-import static dev.cognigyops.retrain.RetrainStubs.MLFLOW;
-import static dev.cognigyops.retrain.RetrainStubs.MLFLOW_RUN;
-import static dev.cognigyops.retrain.RetrainStubs.MODEL;
-import static dev.cognigyops.retrain.RetrainStubs.ROLLBACK_PATH;
-import static dev.cognigyops.retrain.RetrainStubs.ROLLBACK_TO;
-import static dev.cognigyops.retrain.RetrainStubs.VERSION;
-import static dev.cognigyops.retrain.RetrainStubs.request;
+import static dev.cognigyops.nlpretrain.RetrainStubs.BASELINE;
+import static dev.cognigyops.nlpretrain.RetrainStubs.BASELINE_METRICS_PATH;
+import static dev.cognigyops.nlpretrain.RetrainStubs.JOB;
+import static dev.cognigyops.nlpretrain.RetrainStubs.JOBS_PATH;
+import static dev.cognigyops.nlpretrain.RetrainStubs.JOB_PATH;
+import static dev.cognigyops.nlpretrain.RetrainStubs.METRICS_PATH;
+import static dev.cognigyops.nlpretrain.RetrainStubs.MLFLOW;
+import static dev.cognigyops.nlpretrain.RetrainStubs.MLFLOW_RUN;
+import static dev.cognigyops.nlpretrain.RetrainStubs.MODEL;
+import static dev.cognigyops.nlpretrain.RetrainStubs.ROLLBACK_PATH;
+import static dev.cognigyops.nlpretrain.RetrainStubs.ROLLBACK_TO;
+import static dev.cognigyops.nlpretrain.RetrainStubs.VERSION;
+import static dev.cognigyops.nlpretrain.RetrainStubs.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** nlp-retrain end to end: what Cognigy and MLflow received, the result, and the audit trail. */

@@ -1,4 +1,4 @@
-package dev.cognigyops.retrain;
+package dev.cognigyops.nlpretrain;
 
 import java.util.Map;
 import java.util.stream.Stream;
