@@ -28,9 +28,9 @@ import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.auth.TokenProvider;
 import dev.cognigyops.nluexport.ArtifactDownload;
 import dev.cognigyops.nluexport.NluExport;
-import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.http.RetryPolicy;
-import dev.cognigyops.poll.PollLoop;
+import dev.cognigyops.calls.OutboundCalls;
+import dev.cognigyops.calls.RetryPolicy;
+import dev.cognigyops.polling.PollLoop;
 import dev.cognigyops.publish.CamelTopicSender;
 import dev.cognigyops.publish.OutboxBackoff;
 import dev.cognigyops.publish.OutboxLifecycle;
@@ -46,7 +46,7 @@ import dev.cognigyops.support.Settings;
 import dev.cognigyops.support.Switches;
 
 /**
- * Builds the application's beans from its settings (SPEC §6) and binds them under the names the
+ * Builds the application's beans from its settings (docs/contract.md#settings) and binds them under the names the
  * routes use. Nothing here decides anything: it wires.
  */
 public class AppConfiguration implements CamelConfiguration {
@@ -88,8 +88,8 @@ public class AppConfiguration implements CamelConfiguration {
         List<Operation> operations = new ArrayList<>();
         operations.add(nluExport);
 
-        // a request's webhook may only reach what cognigy.webhook.allowed-urls allows (SPEC §10)
-        var webhookGuard = new dev.cognigyops.webhook.WebhookGuard(dev.cognigyops.webhook.WebhookTargets.from(settings),
+        // a request's webhook may only reach what cognigy.webhook.allowed-urls allows (docs/contract.md#hostile-input-and-failing-dependencies)
+        var webhookGuard = new dev.cognigyops.webhooks.WebhookGuard(dev.cognigyops.webhooks.WebhookTargets.from(settings),
                 settings.get("cognigy.webhook.url", null), java.net.InetAddress::getAllByName);
         registry.bind("webhookGuard", webhookGuard);
 
@@ -130,10 +130,10 @@ public class AppConfiguration implements CamelConfiguration {
         var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock);
 
         registry.bind("settings", settings);
-        registry.bind("callSteps", new dev.cognigyops.http.CallSteps());
+        registry.bind("callSteps", new dev.cognigyops.calls.CallSteps());
         registry.bind("auditLog", audit);
         registry.bind("topicOutbox", outbox);
-        registry.bind("webhookOutcome", new dev.cognigyops.webhook.WebhookOutcome(audit));
+        registry.bind("webhookOutcome", new dev.cognigyops.webhooks.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
                 settings.requireLong("cognigy.requests.max-bytes")));
@@ -150,7 +150,7 @@ public class AppConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Results and audit events reach Kafka through one outbox that never holds a run (SPEC §10); it
+     * Results and audit events reach Kafka through one outbox that never holds a run (docs/contract.md#hostile-input-and-failing-dependencies); it
      * runs with the context when Kafka is on, and takes nothing when it is off.
      */
     private static TopicOutbox topicOutbox(CamelContext context, Settings settings, Path results, Path auditFile) {
@@ -177,7 +177,7 @@ public class AppConfiguration implements CamelConfiguration {
     }
 
     static S3Client s3Client(Settings settings) {
-        // every S3 call ends within this (SPEC §10), from its first byte to its answer: a server-side copy of
+        // every S3 call ends within this (docs/contract.md#hostile-input-and-failing-dependencies), from its first byte to its answer: a server-side copy of
         // a large artifact sends nothing until it is done (about 6 s a GiB), and the streamed PUT of an
         // artifact lasts as long as its download
         Duration callTimeout = settings.requireSeconds("cognigy.s3.read-timeout-seconds");

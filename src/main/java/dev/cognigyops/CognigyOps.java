@@ -106,7 +106,7 @@ public final class CognigyOps {
     }
 
     /**
-     * SPEC §10: Kafka never holds the command line. What waits for Kafka gets at most
+     * docs/contract.md#hostile-input-and-failing-dependencies: Kafka never holds the command line. What waits for Kafka gets at most
      * {@code cognigy.kafka.max-block-ms}; what it did not take is said on standard error (it is in the
      * files), and nothing is published after that.
      */

@@ -171,7 +171,7 @@ class CommandLineTest {
         assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
         String runId = result.path("runId").asText();
         assertThat(dir.resolve("results").resolve(runId + ".json")).exists();
-        // SPEC §10: publishing is bounded by cognigy.kafka.max-block-ms (2 s); each audit event once took 60 s
+        // docs/contract.md#hostile-input-and-failing-dependencies: publishing is bounded by cognigy.kafka.max-block-ms (2 s); each audit event once took 60 s
         assertThat(kafkaDown.wallMs() - withoutKafka.wallMs())
                 .as("Kafka down costs seconds, not minutes (%d ms without Kafka, %d ms with it down)",
                         withoutKafka.wallMs(), kafkaDown.wallMs())

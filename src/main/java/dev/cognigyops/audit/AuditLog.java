@@ -19,9 +19,9 @@ import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 
 /**
- * Writes audit events (SPEC §3): one JSON object per line in the audit file, then the same line
+ * Writes audit events (docs/contract.md#audit-events): one JSON object per line in the audit file, then the same line
  * queued for the audit topic (dev.cognigyops.publish.TopicOutbox, which takes nothing when Kafka is
- * off). The file is the record of truth; queueing never waits on Kafka (SPEC §10). Secrets are
+ * off). The file is the record of truth; queueing never waits on Kafka (docs/contract.md#hostile-input-and-failing-dependencies). Secrets are
  * redacted from every line.
  */
 public final class AuditLog {

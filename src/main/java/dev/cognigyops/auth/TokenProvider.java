@@ -20,13 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.cognigyops.http.CallFailedException;
-import dev.cognigyops.http.RedirectRule;
+import dev.cognigyops.calls.CallFailedException;
+import dev.cognigyops.calls.RedirectRule;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 
 /**
- * OAuth2 client-credentials tokens (SPEC §4): one cached token per scope set, renewed
+ * OAuth2 client-credentials tokens (docs/contract.md#calls-out): one cached token per scope set, renewed
  * {@link #RENEW_BEFORE} before it expires ({@code expires_in}, 3600 s when absent), fetched once
  * even when many runs ask at the same moment. The client authenticates with form fields
  * ({@code post}) or HTTP Basic ({@code basic}); the token endpoint's redirects are never followed
@@ -34,7 +34,7 @@ import dev.cognigyops.support.Secrets;
  * it points. Every secret it handles is registered with {@link Secrets} so it can never be written out.
  *
  * <p>camel-http's own {@code oauth2*} options fetch and cache tokens too (form or Basic), but their
- * cache is static and cannot drop a token the API has refused (the 401 rule of SPEC §4), a refusal
+ * cache is static and cannot drop a token the API has refused (the 401 rule of docs/contract.md#calls-out), a refusal
  * by the token endpoint reaches the caller without its status (so no clear UNAUTHORIZED), and they
  * do not cover the artifact download made outside camel-http. This class does those, for every call.
  */

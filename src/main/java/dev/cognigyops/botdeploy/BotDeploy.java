@@ -18,8 +18,8 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.ErrorClassifier.RunError;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.ErrorClassifier.RunError;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -27,13 +27,13 @@ import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
-import dev.cognigyops.webhook.WebhookTargets;
+import dev.cognigyops.webhooks.WebhookTargets;
 
 /**
- * bot-deploy (seed 001, SPEC §5): check the NLU model, the flow versions and the dependency
+ * bot-deploy (seed 001, docs/contract.md#operations): check the NLU model, the flow versions and the dependency
  * webhooks; create a versioned deployment; poll it within the per-deployment read limit; on
  * failure roll it back and leave routing alone; on success switch traffic blue-green to the
- * target, then start one sync job per region. The route, {@code routes/bot-deploy.camel.yaml},
+ * target, then start one sync job per region. The route, {@code routes/operations/bot-deploy.camel.yaml},
  * makes the calls; each public method here is one decision or one step's outcome, taking the run's
  * {@link BotDeployRun} and an answer and returning the next {@link BotDeployRun} (or a request
  * body, or the output). Nothing here knows Camel's Exchange.

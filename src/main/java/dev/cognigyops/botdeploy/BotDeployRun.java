@@ -14,7 +14,7 @@ import dev.cognigyops.runs.OperationState;
 /**
  * Everything one bot-deploy run knows, as one value (written as JSON and read back equal): what was
  * asked ({@link Request}), how far it got ({@link Phase}), and what Cognigy gave back. Each step of
- * {@code routes/bot-deploy.camel.yaml} that learns or changes something outside the program returns
+ * {@code routes/operations/bot-deploy.camel.yaml} that learns or changes something outside the program returns
  * the next value before the following step starts; a run restored from any of them goes on from its
  * phase without repeating what it records as done: a run saved at DEPLOYMENT_CREATED polls the
  * deployment it created and creates none. The two loops keep their place here: {@code flowsChecked}

@@ -3,7 +3,7 @@ package dev.cognigyops.botdeploy;
 import java.util.Locale;
 
 /**
- * What a deployment's {@code status} means to the poll (SPEC §4): still going, done, or failed.
+ * What a deployment's {@code status} means to the poll (docs/contract.md#calls-out): still going, done, or failed.
  * Cognigy's words: {@code queued, compiling, deploying, validating} → wait; {@code completed,
  * succeeded} → done; {@code failed, rolled_back, timeout} → failed.
  */

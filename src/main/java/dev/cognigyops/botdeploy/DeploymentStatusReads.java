@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import org.apache.camel.ExchangeProperty;
 
-import dev.cognigyops.http.StatePacer;
+import dev.cognigyops.calls.StatePacer;
 
 /**
  * The status reads of one deployment kept within Cognigy's limit ({@link StatusReadLimiter}): the

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Cognigy answers 429 when a deployment's status is read more than 12 times a minute (SPEC §4,
+ * Cognigy answers 429 when a deployment's status is read more than 12 times a minute (docs/contract.md#calls-out,
  * seed 001). This sliding window keeps every deployment under that limit, however many runs poll
  * at once and whether the read is a poll or a retry of one: each read first reserves its moment
  * here, and goes out no earlier. At most {@code limit} reservations of one deployment fall in any

@@ -7,7 +7,7 @@ import dev.cognigyops.support.Json;
 
 /**
  * The blue-green switch after a successful deployment: all traffic to the environment just
- * deployed, none to the other; failover on (SPEC §4, {@code PUT /v1/environments/routing}).
+ * deployed, none to the other; failover on (docs/contract.md#calls-out, {@code PUT /v1/environments/routing}).
  * Unlike seed 001, the weights follow the target whichever of the two it is.
  */
 public final class TrafficSwitch {

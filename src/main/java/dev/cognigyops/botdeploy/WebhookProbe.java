@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The dependency webhooks' health check (SPEC §4, {@code HEAD {webhookUrl}}): every URL is asked
+ * The dependency webhooks' health check (docs/contract.md#calls-out, {@code HEAD {webhookUrl}}): every URL is asked
  * at once, without a token, and each answer must be 2xx within the timeout. The client given
  * should not follow redirects: a webhook that redirects does not itself answer 2xx, and is
  * reported with where it redirects to. The whole check takes
  * at most about one timeout however many webhooks there are (the calling route waits that long).
  * <p>
- * The check is no port scanner (SPEC §10): a URL whose host now resolves to an address a request may
+ * The check is no port scanner (docs/contract.md#hostile-input-and-failing-dependencies): a URL whose host now resolves to an address a request may
  * not reach is not asked at all ({@code addressCheck}, see {@code WebhookGuard}); and a webhook that
  * gives no answer — connection refused or reset, unknown host, silence — is reported in the same words
  * and only when the timeout is over, so neither the message nor the time it took tells them apart.

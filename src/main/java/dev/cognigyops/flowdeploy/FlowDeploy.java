@@ -23,10 +23,10 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.Failures;
-import dev.cognigyops.http.OutboundCall;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.ErrorClassifier;
+import dev.cognigyops.calls.Failures;
+import dev.cognigyops.calls.OutboundCall;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -38,10 +38,10 @@ import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
 
 /**
- * flow-deploy (seed 003, SPEC §5): export every flow, validate each against seed 003's schema,
+ * flow-deploy (seed 003, docs/contract.md#operations): export every flow, validate each against seed 003's schema,
  * resolve references, read each flow's version in the target, store the manifest in S3, push in
  * dependency order and verify each, and on any failure roll back what was pushed, newest first.
- * The route, {@code routes/flow-deploy.camel.yaml}, makes the calls; each public method here is one
+ * The route, {@code routes/operations/flow-deploy.camel.yaml}, makes the calls; each public method here is one
  * decision or one step's outcome, taking the run's {@link FlowDeployRun} (and an answer) and
  * returning the next {@link FlowDeployRun} (or a request body, or the output). Nothing here knows
  * Camel's Exchange.

@@ -16,7 +16,7 @@ import dev.cognigyops.storage.StoredObject;
 /**
  * Everything one flow-deploy run knows, as one value (written as JSON and read back equal): what was
  * asked, how far it got ({@link Phase}), and what Cognigy and S3 gave back. Each step of
- * {@code routes/flow-deploy.camel.yaml} that learns or changes something outside the program sets
+ * {@code routes/operations/flow-deploy.camel.yaml} that learns or changes something outside the program sets
  * the next value before the following step starts; a run restored from any of them goes on from
  * its phase without repeating what it records as done. Every loop keeps its position here: the page
  * of the listing being read ({@code listing}), the status read ({@code statusIndex}), the flow being

@@ -1,8 +1,8 @@
 package dev.cognigyops.nlpretrain;
 
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.OutboundCall;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.ErrorClassifier;
+import dev.cognigyops.calls.OutboundCall;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.RunFailure;
 
 /** A failure just caught, as the run would report it: naming the call that failed, after how many attempts. */

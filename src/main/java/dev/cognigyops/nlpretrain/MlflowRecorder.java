@@ -11,9 +11,9 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.Failures;
-import dev.cognigyops.http.OutboundCall;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.Failures;
+import dev.cognigyops.calls.OutboundCall;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
@@ -21,7 +21,7 @@ import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.support.Settings;
 
 /**
- * Records an nlp-retrain run in MLflow (REST API 2.0 at {@code mlflow.tracking-uri}, SPEC §4):
+ * Records an nlp-retrain run in MLflow (REST API 2.0 at {@code mlflow.tracking-uri}, docs/contract.md#calls-out):
  * find or create the experiment, create the run with its tags, log metrics and params, end it
  * FINISHED or FAILED. The route {@code nlp-retrain-record-mlflow} makes the calls (through
  * {@code kamelet:mlflow-call}); each public method here is a request body, an answer's outcome or a

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cognigyops.support.Json;
 
 /**
- * The MLflow REST API 2.0 requests a retrain is recorded with (SPEC §4): their bodies (the paths
+ * The MLflow REST API 2.0 requests a retrain is recorded with (docs/contract.md#calls-out): their bodies (the paths
  * are the settings {@code mlflow.api.*}, under {@code mlflow.tracking-uri}). Metrics carry integer
  * millisecond timestamps; tags and params are strings, as MLflow requires. A run id only ever comes from MLflow's own answer.
  */

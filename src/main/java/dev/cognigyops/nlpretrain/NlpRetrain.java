@@ -17,8 +17,8 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.OutboundCall;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.OutboundCall;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -29,10 +29,10 @@ import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
 
 /**
- * nlp-retrain (seed 004, SPEC §5): submit a retraining job, poll it, read the new version's
+ * nlp-retrain (seed 004, docs/contract.md#operations): submit a retraining job, poll it, read the new version's
  * metrics, compare F1 with a baseline, hold the metrics against the quality gate, roll back a
  * version that fails it, record the run in MLflow ({@link MlflowRecorder}) and audit seed 004's
- * events. The route, {@code routes/nlp-retrain.camel.yaml}, makes the calls; each public method here
+ * events. The route, {@code routes/operations/nlp-retrain.camel.yaml}, makes the calls; each public method here
  * is one decision or one step's outcome, taking the run's {@link NlpRetrainRun} and an answer and
  * returning the next {@link NlpRetrainRun} (or a request body, or the output). Nothing here knows
  * Camel's Exchange.

@@ -14,7 +14,7 @@ import dev.cognigyops.runs.Violations;
 /**
  * Everything one nlp-retrain run knows, as one value (written as JSON and read back equal): what was
  * asked, how far it got ({@link Phase}), and what Cognigy and MLflow gave back. Each step of
- * {@code routes/nlp-retrain.camel.yaml} that learns or changes something outside the program returns
+ * {@code routes/operations/nlp-retrain.camel.yaml} that learns or changes something outside the program returns
  * the next value before the following step starts; a run restored from any of them goes on from its
  * phase without repeating what it records as done. A run that failed keeps its {@link #failure()}
  * and skips to MLflow and its end, where the failure becomes the result.

@@ -5,8 +5,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.Failures;
+import dev.cognigyops.calls.ErrorClassifier;
+import dev.cognigyops.calls.Failures;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.support.Json;

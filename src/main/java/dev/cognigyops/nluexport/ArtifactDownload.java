@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.cognigyops.http.CallFailedException;
-import dev.cognigyops.http.RedirectRule;
+import dev.cognigyops.calls.CallFailedException;
+import dev.cognigyops.calls.RedirectRule;
 
 /**
  * Opens an artifact download as a stream (JDK HttpClient): the body is read by whoever stores it.

@@ -16,9 +16,9 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.OutboundCall;
-import dev.cognigyops.http.OutboundCalls;
-import dev.cognigyops.http.RedirectRule;
+import dev.cognigyops.calls.OutboundCall;
+import dev.cognigyops.calls.OutboundCalls;
+import dev.cognigyops.calls.RedirectRule;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -28,12 +28,12 @@ import dev.cognigyops.storage.ArtifactStore;
 import dev.cognigyops.storage.StoredObject;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Settings;
-import dev.cognigyops.webhook.WebhookTargets;
+import dev.cognigyops.webhooks.WebhookTargets;
 
 /**
  * nlu-export (docs/contract.md#nlu-export): check the model version is TRAINED, start the export,
  * poll its job, stream the artifact into S3, notify the webhook, audit. The route,
- * {@code routes/nlu-export.camel.yaml}, makes the calls; each public method here is one decision or
+ * {@code routes/operations/nlu-export.camel.yaml}, makes the calls; each public method here is one decision or
  * one step's outcome, taking the run's {@link NluExportRun} and an answer and returning the next
  * {@link NluExportRun} (or a request body, or the output). Nothing here knows Camel's Exchange.
  */

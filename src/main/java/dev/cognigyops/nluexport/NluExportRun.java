@@ -9,7 +9,7 @@ import dev.cognigyops.storage.StoredObject;
 /**
  * Everything one nlu-export run knows, as one value (written as JSON and read back equal): what was
  * asked, how far it got ({@link Phase}), and each thing Cognigy and S3 gave back. Each step of
- * {@code routes/nlu-export.camel.yaml} that learns or changes something outside the program returns
+ * {@code routes/operations/nlu-export.camel.yaml} that learns or changes something outside the program returns
  * the next value before the following step starts; a run restored from any of them goes on from its
  * phase without repeating what it records as done.
  *

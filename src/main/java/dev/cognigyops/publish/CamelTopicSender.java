@@ -12,7 +12,7 @@ import org.apache.camel.support.DefaultMessage;
 
 /**
  * The outbox's sender in the application: hands a batch to the route {@code direct:send-to-topic}
- * ({@code routes/run-requests.camel.yaml}) as a list of messages, each naming its topic and key, and
+ * ({@code routes/platform/run-requests.camel.yaml}) as a list of messages, each naming its topic and key, and
  * fails when Kafka did not acknowledge them all.
  */
 public final class CamelTopicSender implements TopicOutbox.Sender {

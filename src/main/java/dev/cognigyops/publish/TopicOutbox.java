@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Results and audit events on their way to Kafka (SPEC §10: Kafka down never stalls a run).
+ * Results and audit events on their way to Kafka (docs/contract.md#hostile-input-and-failing-dependencies: Kafka down never stalls a run).
  * <p>
  * A run writes its result and audit events to their files first, then queues them here; queueing
  * never waits. One thread of the outbox's own takes them from the head of the queue, in order, and

@@ -1,6 +1,6 @@
 package dev.cognigyops.runs;
 
-/** The {@code error.code} of a result (SPEC §2). */
+/** The {@code error.code} of a result (docs/contract.md#run-results). */
 public enum ErrorCode {
     INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, UPSTREAM_REJECTED,
     RATE_LIMITED, UPSTREAM_ERROR, TIMEOUT, JOB_FAILED, GATE_FAILED, DEPENDENCY_MISSING, STORAGE_ERROR,

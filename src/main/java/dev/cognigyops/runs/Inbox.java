@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cognigyops.support.Json;
 
 /**
- * The watched folder's rules (SPEC §1): a file in {@code inbox/<operation>/} holds a bare payload
+ * The watched folder's rules (docs/contract.md#run-requests): a file in {@code inbox/<operation>/} holds a bare payload
  * for that operation; a file that ran moves to {@code .done/}; a rejected one moves to
  * {@code .failed/} beside a {@code <name>.error.json} naming every violation.
  */

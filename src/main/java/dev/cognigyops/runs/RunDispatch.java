@@ -16,15 +16,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.ErrorClassifier;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.support.IoProblems;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 
 /**
- * The steps of the dispatch route ({@code routes/run-requests.camel.yaml}): open a run from the
- * request text, record how it failed, and write its one result (SPEC §2) with the audit events
+ * The steps of the dispatch route ({@code routes/platform/run-requests.camel.yaml}): open a run from the
+ * request text, record how it failed, and write its one result (docs/contract.md#run-results) with the audit events
  * that bracket it. Exchange properties in: {@value #TRIGGER}, {@value #SOURCE} and optionally
  * {@value #OPERATION_HINT}; out: {@link RunContext#PROPERTY}, and the result JSON as the body.
  */
@@ -168,7 +168,7 @@ public final class RunDispatch {
                 run.errorMessage() == null ? "" : ": " + run.errorMessage());
     }
 
-    /** The result document of SPEC §2. */
+    /** The result document of docs/contract.md#run-results. */
     public static ObjectNode result(RunContext run) {
         ObjectNode result = Json.object();
         result.put("runId", run.runId());

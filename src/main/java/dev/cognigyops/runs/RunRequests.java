@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cognigyops.support.Json;
 
 /**
- * Turns the text of a run request (SPEC §1) into a {@link RunContext}: parses the envelope, gives
+ * Turns the text of a run request (docs/contract.md#run-requests) into a {@link RunContext}: parses the envelope, gives
  * the run its id, refuses a requestId that has already run, and checks the payload against the
  * operation's rules. Bad input never throws: it yields a REJECTED run naming every violation.
  */

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
-import dev.cognigyops.http.TruncatedDownloadException;
+import dev.cognigyops.calls.TruncatedDownloadException;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunFailure;
 

@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import dev.cognigyops.http.TruncatedDownloadException;
+import dev.cognigyops.calls.TruncatedDownloadException;
 
 /**
  * Counts and SHA-256-hashes the bytes read through it, and fails with

@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.cognigyops.runs.Violations;
-import dev.cognigyops.webhook.WebhookTargets;
+import dev.cognigyops.webhooks.WebhookTargets;
 
 /**
- * training-monitor's payload (SPEC §5): {@code {projectId, jobId, webhookUrl?, pollIntervalSeconds = 15,
+ * training-monitor's payload (docs/contract.md#operations): {@code {projectId, jobId, webhookUrl?, pollIntervalSeconds = 15,
  * policy: {maxStagnationSeconds = 300, maxCpuThreshold = 95, maxMemoryThreshold = 90, enableAutoCancel = true}}}.
  */
 public record MonitorRequest(String projectId, String jobId, String webhookUrl, Duration pollInterval,

@@ -16,9 +16,9 @@ import org.apache.camel.ExchangeException;
 import org.apache.camel.ExchangeProperty;
 
 import dev.cognigyops.audit.AuditLog;
-import dev.cognigyops.http.ErrorClassifier;
-import dev.cognigyops.http.OutboundCall;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.ErrorClassifier;
+import dev.cognigyops.calls.OutboundCall;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.Operation;
 import dev.cognigyops.runs.RunContext;
@@ -28,12 +28,12 @@ import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Secrets;
 import dev.cognigyops.support.Settings;
-import dev.cognigyops.webhook.WebhookTargets;
+import dev.cognigyops.webhooks.WebhookTargets;
 
 /**
- * training-monitor (seed 002, SPEC §5): watch a training job to a terminal state, checking every
+ * training-monitor (seed 002, docs/contract.md#operations): watch a training job to a terminal state, checking every
  * status answer, its state transitions and the cancellation policy; cancel (DELETE) the job when the
- * policy is breached; notify the webhook; audit. The route, {@code routes/training-monitor.camel.yaml},
+ * policy is breached; notify the webhook; audit. The route, {@code routes/operations/training-monitor.camel.yaml},
  * makes the calls; each public method here is one step's outcome, taking the run's
  * {@link TrainingMonitorRun} (and an answer) and returning the next one, a request body or the output.
  * The decisions are {@link JobStatusSchema}, {@link TrainingState}, {@link MetricWindow},
@@ -277,7 +277,7 @@ public final class TrainingMonitor implements Operation {
         }
     }
 
-    /** The output (SPEC §5): {@code {finalState, progressPercent, aggregatedMetrics, cancelled, cancelReason, statistics}}. */
+    /** The output (docs/contract.md#operations): {@code {finalState, progressPercent, aggregatedMetrics, cancelled, cancelReason, statistics}}. */
     private static JsonNode output(TrainingMonitorRun run) {
         ObjectNode out = Json.object();
         if (run.finalState() == null) {

@@ -13,7 +13,7 @@ import dev.cognigyops.runs.OperationState;
  * what was asked, how far it got ({@link Phase}), where its fixed-rate schedule is, what it has seen
  * of the job (last state, progress and when it last changed, peaks, the latest metric entries —
  * never more than the window's capacity, so a saved state does not grow with the job's length),
- * and its statistics. Each step of {@code routes/training-monitor.camel.yaml} that learns or changes
+ * and its statistics. Each step of {@code routes/operations/training-monitor.camel.yaml} that learns or changes
  * something returns the next value; a run restored from one goes on from its phase.
  *
  * <p>Phases in order: STARTED (nothing done), WATCHING (MONITOR_START recorded; reading the status),

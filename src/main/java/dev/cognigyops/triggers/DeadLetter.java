@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The record a rejected Kafka request leaves on the dead-letter topic (SPEC §10, "Dead letters as
+ * The record a rejected Kafka request leaves on the dead-letter topic (docs/contract.md#hostile-input-and-failing-dependencies, "Dead letters as
  * sent"). Value in (the rejected record and why), value out (key, value and headers to send).
  *
  * <p>A {@link Kind#COPY} carries the value's original bytes, the original key and the sender's

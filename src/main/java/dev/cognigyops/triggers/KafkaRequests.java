@@ -21,7 +21,7 @@ import dev.cognigyops.runs.RunRequests;
 import dev.cognigyops.runs.Trigger;
 
 /**
- * The Kafka trigger's steps ({@code routes/triggers.camel.yaml}). The record's key and value are
+ * The Kafka trigger's steps ({@code routes/platform/triggers.camel.yaml}). The record's key and value are
  * bytes, as sent. A valid request is handed off durably — written to the spool folder — before its
  * offset is committed, so a crash loses nothing and a long run never holds up the partition; an
  * invalid one is answered REJECTED and dead-lettered as sent ({@link DeadLetter}), and its offset is

@@ -12,7 +12,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.RouteTemplateParameterSource;
 
 /**
- * Named Quartz schedules from the configuration (SPEC §1):
+ * Named Quartz schedules from the configuration (docs/contract.md#run-requests):
  * <pre>
  * cognigy.schedule.nightly-export.cron    = 0 0 2 * * ?
  * cognigy.schedule.nightly-export.request = {"operation":"nlu-export","payload":{...}}

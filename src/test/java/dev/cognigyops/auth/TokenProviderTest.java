@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.cognigyops.http.CallFailedException;
+import dev.cognigyops.calls.CallFailedException;
 import dev.cognigyops.support.Secrets;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -42,7 +42,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** OAuth2 client credentials (SPEC §4) against a real HTTP token endpoint, on a clock the test moves. */
+/** OAuth2 client credentials (docs/contract.md#calls-out) against a real HTTP token endpoint, on a clock the test moves. */
 class TokenProviderTest {
 
     static final String PATH = "/oauth/token";

@@ -40,7 +40,7 @@ import static dev.cognigyops.botdeploy.DeployStubs.statusPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A run entered with a saved state goes on from its phase (SPEC: "a resumed bot-deploy polls the
+ * A run entered with a saved state goes on from its phase (a resumed bot-deploy polls the
  * deployment it created"): from "deployment created, polling" it checks no model, reads no flow
  * versions and creates no deployment, but polls the deployment it has, switches traffic and syncs.
  * The loops resume at their place: a run saved after its first flow asks only about the second.

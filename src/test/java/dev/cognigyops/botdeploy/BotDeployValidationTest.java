@@ -19,7 +19,7 @@ import dev.cognigyops.testsupport.AppSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** bot-deploy's payload rules (SPEC §5), one rule at a time, then all at once. */
+/** bot-deploy's payload rules (docs/contract.md#operations), one rule at a time, then all at once. */
 class BotDeployValidationTest {
 
     static final BotDeploy DEPLOY = deploy();

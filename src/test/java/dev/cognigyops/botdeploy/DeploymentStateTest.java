@@ -5,7 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every status SPEC §4 names, and what is not one. */
+/** Every status docs/contract.md#calls-out names, and what is not one. */
 class DeploymentStateTest {
 
     @ParameterizedTest(name = "{0} -> {1}")

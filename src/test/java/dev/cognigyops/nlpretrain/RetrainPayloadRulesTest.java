@@ -17,7 +17,7 @@ import dev.cognigyops.support.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** nlp-retrain's payload rules (seed 004's schema, SPEC §5), one rule at a time, then several at once. */
+/** nlp-retrain's payload rules (seed 004's schema, docs/contract.md#operations), one rule at a time, then several at once. */
 class RetrainPayloadRulesTest {
 
     static final String VALID = """

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.cognigyops.http.CallFailedException;
+import dev.cognigyops.calls.CallFailedException;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunFailure;
 

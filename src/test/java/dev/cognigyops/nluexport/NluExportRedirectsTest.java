@@ -26,7 +26,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redirects, whole app (SPEC §10): the tenant's token never goes to another origin, a download
+ * Redirects, whole app (docs/contract.md#hostile-input-and-failing-dependencies): the tenant's token never goes to another origin, a download
  * redirected to a presigned URL or CDN is followed without it, a webhook never follows. The second
  * WireMock server ({@code cdn}) is another origin: same host, another port.
  */
@@ -189,7 +189,7 @@ class NluExportRedirectsTest extends AppTestSupport {
         // camel.component.http.* does not configure; what the tests above show over http holds there too
         var https = context.getComponent("https", org.apache.camel.component.http.HttpComponent.class);
 
-        assertThat(https.getHttpClientConfigurer()).isInstanceOf(dev.cognigyops.http.RedirectGuard.class);
+        assertThat(https.getHttpClientConfigurer()).isInstanceOf(dev.cognigyops.calls.RedirectGuard.class);
         assertThat(https.isFollowRedirects()).isTrue();
         assertThat(https.isAutomaticRetriesDisabled()).isTrue();
         assertThat(https.getResponseTimeout()).isEqualTo(30_000);

@@ -18,7 +18,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An S3 endpoint that accepts connections and never answers (SPEC §10, "Bounded waits
+ * An S3 endpoint that accepts connections and never answers (docs/contract.md#hostile-input-and-failing-dependencies, "Bounded waits
  * everywhere"): the export ends within {@code cognigy.s3.read-timeout-seconds}, not twice it, as a
  * STORAGE_ERROR that names S3 and the object — not the Cognigy download that fed it.
  */

@@ -20,7 +20,7 @@ import dev.cognigyops.testsupport.AppSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** nlu-export's payload rules (SPEC §5), one rule at a time, then all at once. */
+/** nlu-export's payload rules (docs/contract.md#operations), one rule at a time, then all at once. */
 class NluExportValidationTest {
 
     static NluExport withBucket;

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SPEC §10 in the service: with Kafka configured but not there, runs finish at their own pace with
+ * docs/contract.md#hostile-input-and-failing-dependencies in the service: with Kafka configured but not there, runs finish at their own pace with
  * their result and audit trail in the files; what waits for Kafka is published, in order, once a
  * broker answers on that address; stopping the service is not held by Kafka.
  */

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Run requests (SPEC §1) into runs: envelope rules, run ids, and "the same requestId never starts a second run". */
+/** Run requests (docs/contract.md#run-requests) into runs: envelope rules, run ids, and "the same requestId never starts a second run". */
 class RunRequestsTest {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:00:00Z"), ZoneOffset.UTC);

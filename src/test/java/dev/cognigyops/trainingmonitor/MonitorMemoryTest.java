@@ -13,7 +13,7 @@ import org.apache.camel.spi.InflightRepository;
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.http.OutboundCalls;
+import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;

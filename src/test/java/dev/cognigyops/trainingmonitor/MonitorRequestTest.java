@@ -14,12 +14,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
-import dev.cognigyops.webhook.WebhookTargets;
+import dev.cognigyops.webhooks.WebhookTargets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** training-monitor's payload rules (SPEC §5 and issue 4), one at a time, then all at once. */
+/** training-monitor's payload rules (docs/contract.md#operations and issue 4), one at a time, then all at once. */
 class MonitorRequestTest {
 
     static ObjectNode payload(String extra) throws Exception {

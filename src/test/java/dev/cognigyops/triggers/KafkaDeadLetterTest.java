@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Dead letters as sent (SPEC §10), through the real trigger on a real broker: a rejected record is
+ * Dead letters as sent (docs/contract.md#hostile-input-and-failing-dependencies), through the real trigger on a real broker: a rejected record is
  * copied byte for byte, one too large to copy is named by a small reference record, and no record
  * blocks its partition — not even one that cannot be dead-lettered at all.
  */

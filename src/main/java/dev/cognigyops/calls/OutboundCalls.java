@@ -1,0 +1,252 @@
+package dev.cognigyops.calls;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.apache.camel.Exchange;
+
+import dev.cognigyops.audit.AuditLog;
+import dev.cognigyops.auth.TokenProvider;
+import dev.cognigyops.runs.RunContext;
+import dev.cognigyops.runs.RunRequests;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.support.Settings;
+
+/**
+ * The steps of the shared call route ({@code routes/platform/outbound-calls.camel.yaml}): prepare the HTTP
+ * request from an {@link OutboundCall}, put the run's bearer token on it, read the answer, and —
+ * from the route configuration — decide on retries with {@link RetryPolicy}. Everything an
+ * operation needs from a call ends up in exchange properties; no header outlives the call.
+ */
+public final class OutboundCalls {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboundCalls.class);
+
+    public static final String CALL = "outboundCall";
+    public static final String STATE = "outboundCallState";
+    public static final String RESPONSE = "callResponse";
+    public static final String RESPONSE_STATUS = "callResponseStatus";
+    public static final String RESPONSE_LOCATION = "callResponseLocation";
+    /** Optional: a {@link CallPacer} that may lengthen the waits before the current call's retries. */
+    public static final String PACER = "outboundCallPacer";
+
+    /** Per-call bookkeeping, reset at the start of every call. */
+    public static final class CallState {
+        final Instant startedAt;
+        int attempts = 1;
+        boolean tokenRenewed;
+        String tokenUsed;
+        RetryPolicy.Decision lastDecision;
+
+        CallState(Instant startedAt) {
+            this.startedAt = startedAt;
+        }
+
+        public int attempts() {
+            return attempts;
+        }
+    }
+
+    private final TokenProvider tokens;
+    private final RunRequests requests;
+    private final RetryPolicy policy;
+    private final Settings settings;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public OutboundCalls(TokenProvider tokens, RunRequests requests, RetryPolicy policy, Settings settings,
+                         AuditLog audit, Clock clock) {
+        this.tokens = tokens;
+        this.requests = requests;
+        this.policy = policy;
+        this.settings = settings;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Step 1: a clean message carrying only this call's request. */
+    public void prepare(Exchange exchange) {
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        if (call == null) {
+            throw new IllegalStateException("no " + CALL + " property: set it before calling direct:cognigy-call");
+        }
+        // a failure caught earlier in this exchange must not disable this call's retries
+        exchange.getExchangeExtension().setFailureHandled(false);
+        exchange.getExchangeExtension().setErrorHandlerHandled(null);
+        exchange.getExchangeExtension().setRedeliveryExhausted(false);
+        exchange.removeProperty(RESPONSE);
+        exchange.removeProperty(RESPONSE_STATUS);
+        exchange.removeProperty(RESPONSE_LOCATION);
+
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_METHOD, call.method());
+        if (call.isAbsolute()) {
+            message.setHeader(Exchange.HTTP_URI, call.target());
+        } else {
+            message.setHeader(Exchange.HTTP_PATH, call.target());
+        }
+        if (!call.query().isEmpty()) {
+            message.setHeader(Exchange.HTTP_QUERY, call.query().entrySet().stream()
+                    .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                    .collect(Collectors.joining("&")));
+        }
+        message.setHeader("Accept", "application/json");
+        call.headers().forEach(message::setHeader);
+        if (call.body() != null) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setBody(Json.write(call.body()));
+        } else {
+            message.setBody(null);
+        }
+        exchange.setProperty(STATE, new CallState(clock.instant()));
+    }
+
+    /** Step 2, and again before every retry: the bearer token for the run's scopes (Cognigy calls only). */
+    public void authorize(Exchange exchange) {
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        if (call == null || !call.bearer()) {
+            return;
+        }
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        String token = tokens.token(requests.operation(run.operation()).scopes());
+        exchange.getProperty(STATE, CallState.class).tokenUsed = token;
+        exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+    }
+
+    /** Step 3: the answer, as JSON, in exchange properties; the message is cleaned. */
+    public void complete(Exchange exchange) throws Exception {
+        var message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String location = message.getHeader("Location", String.class);
+        String body = message.getBody(String.class);
+        message.removeHeaders("*");
+        message.setBody(null);
+        JsonNode json = body == null || body.isBlank() ? Json.object() : parseOrWrap(body);
+        exchange.setProperty(RESPONSE, json);
+        exchange.setProperty(RESPONSE_STATUS, status);
+        if (location != null) {
+            exchange.setProperty(RESPONSE_LOCATION, location);
+        }
+        recordCall(exchange, "SUCCESS", status, null);
+        // done: a later failure that is not a call must not be described as this call
+        exchange.removeProperty(CALL);
+        exchange.removeProperty(PACER);
+    }
+
+    /** From the route configuration's onExceptionOccurred: decide, and set the wait before the retry. */
+    public void planRetry(Exchange exchange) {
+        CallState state = exchange.getProperty(STATE, CallState.class);
+        Throwable failure = exchange.getException();
+        if (state == null || failure == null) {
+            return;
+        }
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        RetryPolicy.Decision decision = policy.decide(failure, state.attempts, state.startedAt, clock.instant(),
+                state.tokenRenewed, limits(run == null ? null : run.operation(),
+                        call == null ? OutboundCall.COGNIGY_RETRY : call.retrySettings()));
+        state.lastDecision = decision;
+        if (decision.renewToken() && call != null && call.bearer() && run != null) {
+            tokens.invalidate(requests.operation(run.operation()).scopes(), state.tokenUsed);
+            state.tokenRenewed = true;
+        }
+        if (decision.retry()) {
+            state.attempts++;
+            long delay = decision.delayMs();
+            CallPacer pacer = exchange.getProperty(PACER, CallPacer.class);
+            if (pacer != null) {
+                delay = Math.max(delay, pacer.delayBeforeRetry(delay));
+            }
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
+            // the one line a retry leaves in the log (Camel's own retry log is at DEBUG): an answer
+            // that is not retried, such as an expected 404, is the operation's to report, not a warning
+            LOG.warn("{}: {}; retrying in {} ms", call == null ? "call" : call.describe(), decision.reason(), delay);
+        }
+    }
+
+    /** From the route configuration's retryWhile. */
+    public boolean shouldRetry(Exchange exchange) {
+        CallState state = exchange.getProperty(STATE, CallState.class);
+        return state != null && state.lastDecision != null && state.lastDecision.retry();
+    }
+
+    /** From the route configuration, when the call has failed for good: audit it, then let it propagate. */
+    public void failed(Exchange exchange) {
+        Throwable failure = exchange.getException();
+        if (failure == null) {
+            failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        }
+        int status = failure == null ? 0 : Failures.status(failure);
+        recordCall(exchange, "FAILURE", status, failure);
+        exchange.getMessage().removeHeaders("*");
+        exchange.removeProperty(PACER);
+    }
+
+    /** The last call's answer as JSON (an empty object for an empty body). */
+    public static JsonNode response(Exchange exchange) {
+        return exchange.getProperty(RESPONSE, JsonNode.class);
+    }
+
+    /** What was being called, for error messages: {@code GET /api/v1/jobs/42}. */
+    public static String describe(Exchange exchange) {
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        return call == null ? null : call.describe();
+    }
+
+    public static int attempts(Exchange exchange) {
+        CallState state = exchange.getProperty(STATE, CallState.class);
+        return state == null ? 0 : state.attempts;
+    }
+
+    RetryPolicy.Limits limits(String operation, String prefix) {
+        return new RetryPolicy.Limits(
+                (int) settings.forOperationLong(prefix, operation, "max-attempts"),
+                Duration.ofSeconds(settings.forOperationLong(prefix, operation, "deadline-seconds")),
+                settings.forOperationMillis(prefix, operation, "first-delay-ms"),
+                settings.forOperationDouble(prefix, operation, "multiplier"),
+                settings.forOperationMillis(prefix, operation, "max-delay-ms"),
+                Duration.ofSeconds(settings.forOperationLong(prefix, operation, "retry-after-cap-seconds")),
+                settings.forOperationDouble(prefix, operation, "jitter"));
+    }
+
+    private void recordCall(Exchange exchange, String outcome, int status, Throwable failure) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        CallState state = exchange.getProperty(STATE, CallState.class);
+        if (run == null || call == null || call.action() == null) {
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("request", call.describe());
+        details.put("httpStatus", status);
+        details.put("attempts", state == null ? 1 : state.attempts);
+        if (state != null) {
+            details.put("latency_ms", Duration.between(state.startedAt, clock.instant()).toMillis());
+        }
+        if (failure != null) {
+            details.put("error", ErrorClassifier.classify(failure, call.describe(), state == null ? 0 : state.attempts).message());
+        }
+        audit.record(run, call.action(), outcome, call.resource(), details);
+    }
+
+    private static JsonNode parseOrWrap(String body) {
+        try {
+            return Json.parse(body);
+        } catch (Exception notJson) {
+            return Json.object().put("text", body);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

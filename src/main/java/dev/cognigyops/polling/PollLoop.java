@@ -1,0 +1,145 @@
+package dev.cognigyops.polling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.camel.Exchange;
+
+import dev.cognigyops.runs.ErrorCode;
+import dev.cognigyops.runs.RunContext;
+import dev.cognigyops.runs.RunFailure;
+import dev.cognigyops.support.Settings;
+
+/**
+ * The shared poll loop's decisions (route template {@code poll-until-done}): how long to wait
+ * before each read (first delay, then × multiplier up to a cap), whether to read again, and the
+ * TIMEOUT failure when attempts or the deadline run out first. Settings {@code cognigy.poll.*},
+ * with per-operation overrides ({@code cognigy.poll.nlu-export.max-attempts}).
+ * The status step reports back with {@link #done(Exchange)} or {@link #pending(Exchange, String)}.
+ */
+public final class PollLoop {
+
+    public static final String STATE = "pollState";
+
+    /** One loop's progress. */
+    public static final class State {
+        final Instant startedAt;
+        final Instant deadline;
+        final int maxAttempts;
+        final long firstDelayMs;
+        final double multiplier;
+        final long maxDelayMs;
+        int reads;
+        long nextDelayMs;
+        boolean done;
+        String lastStatus = "nothing read yet";
+
+        State(Instant startedAt, Duration deadline, int maxAttempts, long firstDelayMs,
+              double multiplier, long maxDelayMs) {
+            this.startedAt = startedAt;
+            this.deadline = startedAt.plus(deadline);
+            this.maxAttempts = maxAttempts;
+            this.firstDelayMs = firstDelayMs;
+            this.multiplier = multiplier;
+            this.maxDelayMs = maxDelayMs;
+            this.nextDelayMs = firstDelayMs;
+        }
+
+        public int reads() {
+            return reads;
+        }
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+
+    public PollLoop(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Starts a loop with the run's operation's settings. */
+    public void begin(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        String op = run == null ? null : run.operation();
+        exchange.setProperty(STATE, new State(clock.instant(),
+                Duration.ofSeconds(settings.forOperationLong("cognigy.poll", op, "deadline-seconds")),
+                (int) settings.forOperationLong("cognigy.poll", op, "max-attempts"),
+                settings.forOperationLong("cognigy.poll", op, "first-delay-ms"),
+                settings.forOperationDouble("cognigy.poll", op, "multiplier"),
+                settings.forOperationLong("cognigy.poll", op, "max-delay-ms")));
+    }
+
+    /** The loop's {@code doWhile}: read again while not done and within attempts and deadline. */
+    public boolean keepPolling(Exchange exchange) {
+        State s = state(exchange);
+        return !s.done && s.reads < s.maxAttempts
+                && clock.instant().plusMillis(s.reads == 0 ? 0 : s.nextDelayMs).isBefore(s.deadline);
+    }
+
+    /** The wait before the next read: nothing before the first. */
+    public long nextDelay(Exchange exchange) {
+        State s = state(exchange);
+        return s.reads == 0 ? 0 : s.nextDelayMs;
+    }
+
+    /** Called by the status step: the thing polled reached a final state. */
+    public static void done(Exchange exchange) {
+        State s = state(exchange);
+        s.reads++;
+        s.done = true;
+    }
+
+    /** Called by the status step: not finished yet; {@code status} (e.g. {@code export job 42 is RUNNING (40%)}) is shown if the loop times out. */
+    public static void pending(Exchange exchange, String status) {
+        State s = state(exchange);
+        if (s.reads > 0) {
+            s.nextDelayMs = Math.min((long) (s.nextDelayMs * s.multiplier), s.maxDelayMs);
+        }
+        s.reads++;
+        s.lastStatus = status;
+    }
+
+    /**
+     * Step after a read, for operations whose run state answers for itself: done or pending, as the
+     * state ({@link dev.cognigyops.runs.OperationState#pollDone()}) says after the read was recorded in it;
+     * the wait before the next read is the state's own when it keeps one ({@code pollDelayMs()}).
+     */
+    public void report(Exchange exchange) {
+        var state = exchange.getProperty(dev.cognigyops.runs.OperationState.PROPERTY, dev.cognigyops.runs.OperationState.class);
+        if (state.pollDone()) {
+            done(exchange);
+        } else {
+            pending(exchange, state.pollStatus());
+            if (state.pollDelayMs() >= 0) {
+                suggestDelay(exchange, Duration.ofMillis(state.pollDelayMs()));
+            }
+        }
+    }
+
+    /** Sets the wait before the next read from a server's estimate, within the loop's cap. */
+    public static void suggestDelay(Exchange exchange, Duration delay) {
+        State s = state(exchange);
+        s.nextDelayMs = Math.max(0, Math.min(delay.toMillis(), s.maxDelayMs));
+    }
+
+    /** After the loop: a TIMEOUT failure unless the status step said done. */
+    public void requireDone(Exchange exchange) {
+        State s = state(exchange);
+        if (!s.done) {
+            long seconds = Duration.between(s.startedAt, clock.instant()).toSeconds();
+            throw new RunFailure(ErrorCode.TIMEOUT, s.lastStatus + "; not finished after " + s.reads
+                    + " reads in " + seconds + " s (limits: " + s.maxAttempts + " reads, "
+                    + Duration.between(s.startedAt, s.deadline).toSeconds() + " s; settings cognigy.poll.*)");
+        }
+    }
+
+    private static State state(Exchange exchange) {
+        State s = exchange.getProperty(STATE, State.class);
+        if (s == null) {
+            throw new IllegalStateException("no poll loop in progress");
+        }
+        return s;
+    }
+}
