@@ -3,6 +3,7 @@ package dev.cognigyops.botdeploy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
 import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -35,7 +37,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static dev.cognigyops.botdeploy.DeployStubs.BLUE;
 import static dev.cognigyops.botdeploy.DeployStubs.BOT;
 import static dev.cognigyops.botdeploy.DeployStubs.DEPLOYMENT;
 import static dev.cognigyops.botdeploy.DeployStubs.GREEN;
@@ -133,14 +134,12 @@ class BotDeployTest extends AppTestSupport {
         assertThat(millisBetween(create, reads.get(0))).as("first read after estimatedCompletionSeconds: 1")
                 .isGreaterThanOrEqualTo(1000);
         LoggedRequest routing = only(putRequestedFor(urlEqualTo(ROUTING_PATH)));
-        assertThat(Json.parse(routing.getBodyAsString())).isEqualTo(Json.parse("{\"environments\":["
-                + "{\"environmentId\":\"" + BLUE + "\",\"trafficWeight\":0},{\"environmentId\":\"" + GREEN + "\",\"trafficWeight\":100}],"
-                + "\"strategy\":\"blue_green\",\"failoverEnabled\":true}"));
+        assertThat(Json.parse(routing.getBodyAsString())).isEqualTo(Fixtures.object("botdeploy/routing-switch-to-green.json"));
         assertThat(routing.getLoggedDate()).isAfterOrEqualTo(reads.get(3).getLoggedDate());
         List<LoggedRequest> syncs = cognigy.findAll(postRequestedFor(urlEqualTo(SYNC_PATH)));
         assertThat(syncs).hasSize(2);
-        assertThat(Json.parse(syncs.get(0).getBodyAsString())).isEqualTo(Json.parse("{\"sourceDeploymentId\":\"" + DEPLOYMENT
-                + "\",\"targetRegion\":\"eu-west-1\",\"syncType\":\"full_configuration\",\"includeNluModels\":true,\"includeWebhooks\":true}"));
+        assertThat(Json.parse(syncs.get(0).getBodyAsString())).isEqualTo(Fixtures.object("botdeploy/sync-job-request.json",
+                Map.of("deploymentId", DEPLOYMENT, "region", "eu-west-1")));
         assertThat(syncs.get(0).getLoggedDate()).isAfterOrEqualTo(routing.getLoggedDate());
         cognigy.verify(exactly(0), postRequestedFor(urlEqualTo(rollbackPath(DEPLOYMENT))));
 
@@ -518,9 +517,7 @@ class BotDeployTest extends AppTestSupport {
         JsonNode result = run(request(null, ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
-        assertThat(result.path("output").path("routing")).isEqualTo(Json.parse("{\"environments\":["
-                + "{\"environmentId\":\"" + BLUE + "\",\"trafficWeight\":0},{\"environmentId\":\"" + GREEN + "\",\"trafficWeight\":100}],"
-                + "\"strategy\":\"blue_green\",\"failoverEnabled\":true}"));
+        assertThat(result.path("output").path("routing")).isEqualTo(Fixtures.object("botdeploy/routing-switch-to-green.json"));
     }
 
     @Test
@@ -535,9 +532,7 @@ class BotDeployTest extends AppTestSupport {
 
     @Test
     void aBadPayloadIsRejectedBeforeAnyCall() throws Exception {
-        JsonNode result = run("{\"operation\":\"bot-deploy\",\"payload\":{\"botId\":\"bot-1\",\"targetEnvironmentId\":\"env-x\","
-                + "\"nluModelId\":\"m\",\"flowReferences\":[{\"flowId\":\"f\"}],\"primaryEnvironmentId\":\"a\","
-                + "\"secondaryEnvironmentId\":\"b\",\"webhookUrls\":[\"/relative\"]}}");
+        JsonNode result = run(Fixtures.json("botdeploy/request-bad-payload.json"));
 
         assertThat(result.path("status").asText()).isEqualTo("REJECTED");
         assertThat(result.path("error").path("message").asText())

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.cognigyops.runs.Violations;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.testsupport.AppSettings;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -40,9 +41,7 @@ class BotDeployValidationTest {
 
     static ObjectNode valid() {
         try {
-            return (ObjectNode) Json.parse("{\"botId\":\"bot-1\",\"targetEnvironmentId\":\"green\",\"nluModelId\":\"nlu-4\","
-                    + "\"flowReferences\":[{\"flowId\":\"order\",\"version\":\"v2.0.3\"}],"
-                    + "\"primaryEnvironmentId\":\"blue\",\"secondaryEnvironmentId\":\"green\"}");
+            return Fixtures.object("botdeploy/payload-valid.json");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -146,8 +145,7 @@ class BotDeployValidationTest {
 
     @Test
     void namesEveryViolationAtOnce() throws Exception {
-        List<String> all = violations(Json.parse("{\"botId\":\"\",\"targetEnvironmentId\":\"red\",\"flowReferences\":[{}],"
-                + "\"primaryEnvironmentId\":\"blue\",\"secondaryEnvironmentId\":\"green\",\"webhookUrls\":[\"nope\"],\"x\":1}"));
+        List<String> all = violations(Fixtures.object("botdeploy/payload-seven-violations.json"));
         assertThat(all).hasSize(7).anySatisfy(v -> assertThat(v).startsWith("payload.x:"))
                 .anySatisfy(v -> assertThat(v).startsWith("payload.botId:"))
                 .anySatisfy(v -> assertThat(v).startsWith("payload.nluModelId:"))

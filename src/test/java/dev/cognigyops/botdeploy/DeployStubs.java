@@ -1,11 +1,16 @@
 package dev.cognigyops.botdeploy;
 
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -56,35 +61,36 @@ public final class DeployStubs {
         return "/v1/deployments/" + deploymentId + "/rollback";
     }
 
-    /** A run request deploying {@value #BOT} to green; {@code extraPayload} starts with a comma. */
+    /** A run request deploying {@value #BOT} to green (fixture botdeploy/request.json); {@code extraPayload} starts with a comma. */
     public static String request(String requestId, String extraPayload) {
         return request(requestId, BOT, extraPayload);
     }
 
     public static String request(String requestId, String bot, String extraPayload) {
-        return "{\"operation\":\"bot-deploy\"," + (requestId == null ? "" : "\"requestId\":\"" + requestId + "\",")
-                + "\"payload\":{\"botId\":\"" + bot + "\",\"targetEnvironmentId\":\"" + GREEN + "\",\"nluModelId\":\"" + MODEL + "\","
-                + "\"flowReferences\":[{\"flowId\":\"flow-order\",\"version\":\"v2.0.3\"},{\"flowId\":\"flow-refund\",\"version\":\"v1.5.0\"}],"
-                + "\"primaryEnvironmentId\":\"" + BLUE + "\",\"secondaryEnvironmentId\":\"" + GREEN + "\"" + extraPayload + "}}";
+        ObjectNode request = Fixtures.object("botdeploy/request.json");
+        ((ObjectNode) request.get("payload")).put("botId", bot);
+        return Fixtures.runRequest(request, requestId, extraPayload);
     }
 
     public void publishedModel() {
-        cognigy.stubFor(get(MODEL_PATH).willReturn(okJson("{\"modelId\":\"" + MODEL + "\",\"status\":\"published\"}")));
+        cognigy.stubFor(get(MODEL_PATH).willReturn(okJson(Fixtures.json("botdeploy/model-published.json"))));
     }
 
     public void flows(String bot) {
-        cognigy.stubFor(get(flowPath(bot, "flow-order")).willReturn(okJson(
-                "{\"items\":[{\"version\":\"v2.0.2\"},{\"version\":\"v2.0.3\"}]}")));
-        cognigy.stubFor(get(flowPath(bot, "flow-refund")).willReturn(okJson("{\"items\":[{\"version\":\"v1.5.0\"}]}")));
+        cognigy.stubFor(get(flowPath(bot, "flow-order")).willReturn(okJson(Fixtures.json("botdeploy/flow-order-versions.json"))));
+        cognigy.stubFor(get(flowPath(bot, "flow-refund")).willReturn(okJson(Fixtures.json("botdeploy/flow-refund-versions.json"))));
     }
 
     /** 202 with the deployment id, Location and an estimate of {@code estimatedSeconds} (none when null). */
     public void deploymentCreated(String bot, String deploymentId, Integer estimatedSeconds) {
+        ObjectNode created = Fixtures.object("botdeploy/deployment-created.json", Map.of("deploymentId", deploymentId));
+        if (estimatedSeconds != null) {
+            created.put("estimatedCompletionSeconds", estimatedSeconds);
+        }
         cognigy.stubFor(post(deploymentsPath(bot)).willReturn(aResponse().withStatus(202)
                 .withHeader("Content-Type", "application/json")
                 .withHeader("Location", statusPath(deploymentId))
-                .withBody("{\"deploymentId\":\"" + deploymentId + "\",\"status\":\"queued\",\"createdAt\":\"2026-01-15T10:30:00Z\""
-                        + (estimatedSeconds == null ? "" : ",\"estimatedCompletionSeconds\":" + estimatedSeconds) + "}")));
+                .withBody(Json.write(created))));
     }
 
     /** Successive status reads answer these, the last one from then on. */
@@ -101,27 +107,27 @@ public final class DeployStubs {
     }
 
     public static ResponseDefinitionBuilder status(String deploymentId, String status) {
-        return okJson("{\"deploymentId\":\"" + deploymentId + "\",\"status\":\"" + status + "\"}");
+        return okJson(Fixtures.json("botdeploy/deployment-status.json", Map.of("deploymentId", deploymentId, "status", status)));
     }
 
     public static ResponseDefinitionBuilder failed(String deploymentId, String status, String errorMessage) {
-        return okJson("{\"deploymentId\":\"" + deploymentId + "\",\"status\":\"" + status + "\",\"errorMessage\":\"" + errorMessage + "\"}");
+        return okJson(Fixtures.json("botdeploy/deployment-failed.json",
+                Map.of("deploymentId", deploymentId, "status", status, "errorMessage", errorMessage)));
     }
 
     public void rollback(String deploymentId) {
-        cognigy.stubFor(post(rollbackPath(deploymentId)).willReturn(okJson("{\"deploymentId\":\"" + deploymentId + "\",\"status\":\"rolling_back\"}")));
+        cognigy.stubFor(post(rollbackPath(deploymentId)).willReturn(okJson(Fixtures.json("botdeploy/rollback-started.json",
+                Map.of("deploymentId", deploymentId)))));
     }
 
     public void routing() {
-        cognigy.stubFor(put(ROUTING_PATH).willReturn(okJson("{\"environments\":[{\"environmentId\":\"" + BLUE
-                + "\",\"trafficWeight\":0},{\"environmentId\":\"" + GREEN + "\",\"trafficWeight\":100}],"
-                + "\"strategy\":\"blue_green\",\"failoverEnabled\":true,\"updatedAt\":\"2026-01-15T10:31:00Z\"}")));
+        cognigy.stubFor(put(ROUTING_PATH).willReturn(okJson(Fixtures.json("botdeploy/routing-switched.json"))));
     }
 
     public void syncJob(String region, String syncJobId) {
         cognigy.stubFor(post(SYNC_PATH).withRequestBody(matchingJsonPath("$.targetRegion", equalTo(region)))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody("{\"syncJobId\":\"" + syncJobId + "\"}")));
+                        .withBody(Fixtures.json("botdeploy/sync-job-created.json", Map.of("syncJobId", syncJobId)))));
     }
 
     public void webhook(String path, int status) {

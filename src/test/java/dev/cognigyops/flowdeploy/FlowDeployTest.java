@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.cognigyops.AppTestSupport;
 import dev.cognigyops.support.CanonicalJson;
 import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -554,8 +555,7 @@ class FlowDeployTest extends AppTestSupport {
 
     @Test
     void aBadPayloadIsRejectedWithEveryViolationBeforeAnyCall() throws Exception {
-        JsonNode result = run("{\"operation\":\"flow-deploy\",\"payload\":{\"targetEnvironmentId\":\"prod env\","
-                + "\"flowIds\":[\"flow_a\",7,\"flow_a\"],\"dryRun\":\"yes\",\"force\":true}}");
+        JsonNode result = run(Fixtures.json("flowdeploy/request-bad-payload.json"));
 
         assertThat(result.path("status").asText()).isEqualTo("REJECTED");
         assertThat(result.path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -33,9 +34,9 @@ public final class FlowStubs {
         this.cognigy = cognigy;
     }
 
+    /** A run request deploying to {@value #ENV} (fixture flowdeploy/request.json); {@code extraPayload} starts with a comma. */
     public static String request(String requestId, String extraPayload) {
-        return "{\"operation\":\"flow-deploy\"," + (requestId == null ? "" : "\"requestId\":\"" + requestId + "\",")
-                + "\"payload\":{\"targetEnvironmentId\":\"" + ENV + "\"" + extraPayload + "}}";
+        return Fixtures.runRequest(Fixtures.object("flowdeploy/request.json"), requestId, extraPayload);
     }
 
     public static String status(String flowId) {
@@ -80,9 +81,9 @@ public final class FlowStubs {
     /** Every flow is at {@code version} in the target, deployed, whatever is imported: an import never shows. */
     public void targetNeverChanges(String version) {
         cognigy.stubFor(get(urlPathMatching("/api/v2/flows/[^/]+/status")).withQueryParam("environmentId", equalTo(ENV))
-                .willReturn(okJson("{\"environmentId\":\"" + ENV + "\",\"version\":\"" + version + "\",\"status\":\"deployed\"}")));
+                .willReturn(okJson(Fixtures.json("flowdeploy/flow-status.json", java.util.Map.of("version", version)))));
         cognigy.stubFor(post(urlPathEqualTo(IMPORT)).willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.json("flowdeploy/import-taken.json"))));
         cognigy.stubFor(post(urlPathMatching("/api/v2/flows/[^/]+/rollback")).willReturn(okJson("{}")));
     }
 

@@ -3,6 +3,9 @@ package dev.cognigyops.nlpretrain;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
+import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -30,16 +33,19 @@ public final class RetrainStubs {
     public static final String MLFLOW_RUN = "0f3e5b8c9d2a4e1f8a7b6c5d4e3f2a1b";
     public static final String EXPERIMENT = "cognigy-nlp-retraining";
 
-    /** Seed 004's example payload; {@code extra} (starting with a comma) adds fields. */
+    /** Seed 004's example payload (of fixture nlpretrain/request.json), in one line; {@code extra} (starting with a comma) adds fields. */
     public static String payload(String extra) {
-        return "{\"modelId\":\"" + MODEL + "\",\"trainingDataSliceMatrix\":{\"greeting\":150,\"booking\":300,\"cancel\":100},"
-                + "\"convergenceThreshold\":0.01,\"computeConstraints\":{\"maxGpuMemory\":16384,\"maxCpuCores\":8,"
-                + "\"timeoutSeconds\":3600},\"maxDatasetSize\":5000" + extra + "}";
+        return withExtra(Json.write(Fixtures.object("nlpretrain/request.json").get("payload")), extra);
     }
 
+    /** A run request with seed 004's example payload, in one line; {@code extra} (starting with a comma) adds fields to the payload. */
     public static String request(String requestId, String extra) {
-        return "{\"operation\":\"nlp-retrain\"," + (requestId == null ? "" : "\"requestId\":\"" + requestId + "\",")
-                + "\"payload\":" + payload(extra) + "}";
+        return Fixtures.runRequest(Fixtures.object("nlpretrain/request.json"), requestId, extra);
+    }
+
+    /** {@code extra} (empty, or fields starting with a comma) inserted as text before the object's closing brace. */
+    private static String withExtra(String object, String extra) {
+        return object.substring(0, object.length() - 1) + extra + "}";
     }
 
     private final WireMockServer cognigy;
@@ -52,8 +58,7 @@ public final class RetrainStubs {
 
     public void submitAccepted() {
         cognigy.stubFor(post(JOBS_PATH).willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json")
-                .withBody("{\"jobId\":\"" + JOB + "\",\"status\":\"queued\",\"modelVersionId\":\"" + VERSION
-                        + "\",\"startedAt\":\"2026-01-01T10:00:00Z\",\"completedAt\":null}")));
+                .withBody(job("queued", ""))));
     }
 
     /** queued, running, then {@code finalStatus} on successive reads. */
@@ -66,21 +71,21 @@ public final class RetrainStubs {
                 .willReturn(okJson(job(finalStatus, extra))));
     }
 
+    /** Training job {@value #JOB} (fixture nlpretrain/training-job.json) in {@code status}; {@code extra} (starting with a comma) adds fields. */
     private static String job(String status, String extra) {
-        return "{\"jobId\":\"" + JOB + "\",\"status\":\"" + status + "\",\"modelVersionId\":\"" + VERSION
-                + "\",\"startedAt\":\"2026-01-01T10:00:00Z\",\"completedAt\":null" + extra + "}";
+        return withExtra(Json.write(Fixtures.object("nlpretrain/training-job.json").put("status", status)), extra);
     }
 
     public void metrics(String path, double precision, double recall, double f1, double bias) {
         cognigy.stubFor(get(urlPathEqualTo(path))
                 .withQueryParam("include_bias_detection", equalTo("true"))
                 .withQueryParam("include_precision_recall", equalTo("true"))
-                .willReturn(okJson("{\"precision\":" + precision + ",\"recall\":" + recall + ",\"f1Score\":" + f1
-                        + ",\"biasScore\":" + bias + ",\"intentDistribution\":{\"greeting\":0.27,\"booking\":0.55,\"cancel\":0.18}}")));
+                .willReturn(okJson(Json.write(Fixtures.object("nlpretrain/version-metrics.json").put("precision", precision)
+                        .put("recall", recall).put("f1Score", f1).put("biasScore", bias)))));
     }
 
     public void rollbackAccepted() {
-        cognigy.stubFor(post(ROLLBACK_PATH).willReturn(okJson("{\"modelId\":\"" + MODEL + "\",\"activeVersionId\":\"" + ROLLBACK_TO + "\"}")));
+        cognigy.stubFor(post(ROLLBACK_PATH).willReturn(okJson(Fixtures.json("nlpretrain/rollback-accepted.json"))));
     }
 
     /** The job completes with a version that passes the default gate (F1 0.93). */
@@ -95,16 +100,14 @@ public final class RetrainStubs {
         mlflow.stubFor(get(urlPathEqualTo(MLFLOW + "experiments/get-by-name")).inScenario("experiment")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
-                        .withBody("{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"Could not find experiment\"}")));
+                        .withBody(Fixtures.json("nlpretrain/mlflow-experiment-not-found.json"))));
         mlflow.stubFor(post(MLFLOW + "experiments/create").inScenario("experiment")
-                .willReturn(okJson("{\"experiment_id\":\"42\"}")).willSetStateTo("exists"));
+                .willReturn(okJson(Fixtures.json("nlpretrain/mlflow-experiment-created.json"))).willSetStateTo("exists"));
         mlflow.stubFor(get(urlPathEqualTo(MLFLOW + "experiments/get-by-name")).inScenario("experiment")
                 .whenScenarioStateIs("exists")
-                .willReturn(okJson("{\"experiment\":{\"experiment_id\":\"42\",\"name\":\"" + EXPERIMENT
-                        + "\",\"lifecycle_stage\":\"active\"}}")));
-        mlflow.stubFor(post(MLFLOW + "runs/create").willReturn(okJson("{\"run\":{\"info\":{\"run_id\":\"" + MLFLOW_RUN
-                + "\",\"experiment_id\":\"42\",\"status\":\"RUNNING\"},\"data\":{}}}")));
+                .willReturn(okJson(Fixtures.json("nlpretrain/mlflow-experiment.json"))));
+        mlflow.stubFor(post(MLFLOW + "runs/create").willReturn(okJson(Fixtures.json("nlpretrain/mlflow-run-created.json"))));
         mlflow.stubFor(post(MLFLOW + "runs/log-batch").willReturn(okJson("{}")));
-        mlflow.stubFor(post(MLFLOW + "runs/update").willReturn(okJson("{\"run_info\":{\"run_id\":\"" + MLFLOW_RUN + "\"}}")));
+        mlflow.stubFor(post(MLFLOW + "runs/update").willReturn(okJson(Fixtures.json("nlpretrain/mlflow-run-updated.json"))));
     }
 }

@@ -1,9 +1,12 @@
 package dev.cognigyops.nluexport;
 
+import java.util.Map;
 import java.util.Random;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import dev.cognigyops.testsupport.Fixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -32,29 +35,28 @@ public final class ExportStubs {
         return artifact;
     }
 
-    /** A run request for the stubbed model; {@code extraPayload} starts with a comma. */
+    /** A run request for the stubbed model (fixture nluexport/request.json); {@code extraPayload} starts with a comma. */
     public static String request(String requestId, String extraPayload) {
-        return "{\"operation\":\"nlu-export\"," + (requestId == null ? "" : "\"requestId\":\"" + requestId + "\",")
-                + "\"payload\":{\"modelId\":\"intent-classifier\",\"modelVersion\":\"1.4.0\"" + extraPayload + "}}";
+        return Fixtures.runRequest(Fixtures.object("nluexport/request.json"), requestId, extraPayload);
     }
 
     public void trainedVersion() {
-        cognigy.stubFor(get(VERSION_PATH).willReturn(okJson("{\"modelId\":\"intent-classifier\",\"version\":\"1.4.0\",\"status\":\"TRAINED\"}")));
+        cognigy.stubFor(get(VERSION_PATH).willReturn(okJson(Fixtures.json("nluexport/model-version-trained.json"))));
     }
 
     public void exportStart() {
         cognigy.stubFor(post(EXPORTS_PATH).willReturn(aResponse().withStatus(202)
-                .withHeader("Content-Type", "application/json").withBody("{\"jobId\":\"job-1\",\"exportId\":\"exp-1\"}")));
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.json("nluexport/export-started.json"))));
     }
 
     /** PENDING, RUNNING 60 %, then COMPLETED with a relative downloadUrl, on successive reads. */
     public void jobRunningThenCompleted() {
         cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson("{\"jobId\":\"job-1\",\"status\":\"PENDING\",\"progress\":0}")).willSetStateTo("running"));
+                .willReturn(okJson(Fixtures.json("nluexport/job-pending.json"))).willSetStateTo("running"));
         cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs("running")
-                .willReturn(okJson("{\"jobId\":\"job-1\",\"status\":\"RUNNING\",\"progress\":60}")).willSetStateTo("done"));
+                .willReturn(okJson(Fixtures.json("nluexport/job-running.json"))).willSetStateTo("done"));
         cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs("done")
-                .willReturn(okJson("{\"jobId\":\"job-1\",\"status\":\"COMPLETED\",\"progress\":100,\"downloadUrl\":\"" + ARTIFACT_PATH + "\"}")));
+                .willReturn(okJson(Fixtures.json("nluexport/job-completed.json", Map.of("downloadUrl", ARTIFACT_PATH)))));
     }
 
     public void artifactDownload() {

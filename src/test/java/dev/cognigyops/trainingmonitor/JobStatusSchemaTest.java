@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -22,11 +23,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** Seed 002's JobStatusResponse rules, one broken at a time. */
 class JobStatusSchemaTest {
 
-    static final String VALID = "{\"job_id\":\"j1\",\"state\":\"RUNNING\",\"progress_percent\":42.5,"
-            + "\"metrics\":[{\"timestamp\":\"2026-11-21T06:00:01Z\",\"metric_name\":\"loss\",\"value\":0.4,\"unit\":\"ratio\"},"
-            + "{\"timestamp\":\"2026-11-21T06:00:02\",\"metric_name\":\"accuracy\",\"value\":0.8}],"
-            + "\"resource_utilization\":{\"cpu_usage\":55,\"memory_usage\":60.5,\"gpu_memory_used\":12.0},"
-            + "\"started_at\":\"2026-11-21T06:00:00+01:00\",\"completed_at\":null}";
+    static final String VALID = Fixtures.json("trainingmonitor/job-status-valid.json");
 
     static JsonNode with(String path, String json) throws Exception {
         ObjectNode node = (ObjectNode) Json.parse(VALID);

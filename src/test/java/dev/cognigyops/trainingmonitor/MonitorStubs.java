@@ -3,9 +3,14 @@ package dev.cognigyops.trainingmonitor;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.Fixtures;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -32,28 +37,46 @@ final class MonitorStubs {
         return "/api/v2/projects/" + PROJECT + "/ai/train/" + jobId;
     }
 
+    /** A run request watching {@code jobId} of {@value #PROJECT} (fixture trainingmonitor/request.json); {@code extraPayload} starts with a comma. */
     static String request(String requestId, String jobId, String extraPayload) {
-        return "{\"operation\":\"training-monitor\",\"requestId\":\"" + requestId + "\",\"payload\":{\"projectId\":\""
-                + PROJECT + "\",\"jobId\":\"" + jobId + "\",\"pollIntervalSeconds\":1" + extraPayload + "}}";
+        ObjectNode request = Fixtures.object("trainingmonitor/request.json");
+        ((ObjectNode) request.get("payload")).put("jobId", jobId);
+        return Fixtures.runRequest(request, requestId, extraPayload);
     }
 
-    /** A well-formed answer. */
+    /**
+     * A well-formed answer (fixture trainingmonitor/job-status.json); {@code metrics} are {@link #metric} entries
+     * joined by commas, completed at 07:00 when COMPLETED or FAILED.
+     */
     static String status(String jobId, String state, double progress, double cpu, double memory, String metrics) {
-        return String.format(Locale.ROOT, "{\"job_id\":\"%s\",\"state\":\"%s\",\"progress_percent\":%s,"
-                        + "\"metrics\":[%s],\"resource_utilization\":{\"cpu_usage\":%s,\"memory_usage\":%s,"
-                        + "\"gpu_memory_used\":null},\"started_at\":\"2026-11-21T06:00:00Z\",\"completed_at\":%s}",
-                jobId, state, progress, metrics, cpu, memory,
-                state.equals("COMPLETED") || state.equals("FAILED") ? "\"2026-11-21T07:00:00Z\"" : "null");
+        ObjectNode status = Fixtures.object("trainingmonitor/job-status.json");
+        status.put("job_id", jobId).put("state", state).put("progress_percent", progress);
+        status.set("metrics", parse("[" + metrics + "]"));
+        ((ObjectNode) status.get("resource_utilization")).put("cpu_usage", cpu).put("memory_usage", memory);
+        if (state.equals("COMPLETED") || state.equals("FAILED")) {
+            status.put("completed_at", "2026-11-21T07:00:00Z");
+        }
+        return Json.write(status);
     }
 
     static String status(String jobId, String state, double progress) {
         return status(jobId, state, progress, 40, 50, "");
     }
 
-    /** A metric entry at second {@code second} of the day. */
+    /** A metric entry (fixture trainingmonitor/metric.json) at second {@code second} after 06:00. */
     static String metric(String name, double value, int second) {
-        return String.format(Locale.ROOT, "{\"timestamp\":\"2026-11-21T06:%02d:%02dZ\",\"metric_name\":\"%s\",\"value\":%s,\"unit\":\"ratio\"}",
-                second / 60, second % 60, name, value);
+        ObjectNode metric = Fixtures.object("trainingmonitor/metric.json");
+        metric.put("timestamp", String.format(Locale.ROOT, "2026-11-21T06:%02d:%02dZ", second / 60, second % 60))
+                .put("metric_name", name).put("value", value);
+        return Json.write(metric);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return Json.parse(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The status of {@code jobId} answers these, one per read; the last one stays. */
