@@ -175,7 +175,10 @@ public record NlpRetrainRun(Phase phase, String runId, JsonNode payload, String 
     @Override
     public String resource() {
         String modelId = asked().modelId();
-        return "nlp:" + modelId + (modelVersionId() == null ? "" : ":" + modelVersionId());
+        // the one call made between the new version's metrics and the baseline's is about the baseline
+        String versionId = phase() == Phase.METRICS_READ && asked().baselineVersionId() != null
+                ? asked().baselineVersionId() : modelVersionId();
+        return "nlp:" + modelId + (versionId == null ? "" : ":" + versionId);
     }
 
     @Override

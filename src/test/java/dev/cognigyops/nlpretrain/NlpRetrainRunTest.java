@@ -91,6 +91,9 @@ class NlpRetrainRunTest {
         assertThat(states.get(0).pathValues()).doesNotContainKeys("jobId", "versionId");
         assertThat(finished.pathValues()).containsEntry("jobId", RetrainStubs.JOB).containsEntry("versionId", RetrainStubs.VERSION);
         assertThat(metricsRead.pathValues()).containsEntry("versionId", RetrainStubs.BASELINE);
+        assertThat(finished.resource()).isEqualTo("nlp:" + RetrainStubs.MODEL + ":" + RetrainStubs.VERSION);
+        assertThat(metricsRead.resource()).as("the baseline's read is audited under the baseline, as before")
+                .isEqualTo("nlp:" + RetrainStubs.MODEL + ":" + RetrainStubs.BASELINE);
         assertThat(metricsRead.rollbackDue()).isFalse();
         assertThat(states.get(7).rollbackDue()).as("the gate failed (precision 0.91), a version to roll back to is given")
                 .isTrue();
