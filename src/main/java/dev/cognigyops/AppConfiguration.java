@@ -132,6 +132,12 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("settings", settings);
         registry.bind("callSteps", new dev.cognigyops.calls.CallSteps());
         registry.bind("auditLog", audit);
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                audit.close();
+            }
+        });
         registry.bind("topicOutbox", outbox);
         registry.bind("webhookOutcome", new dev.cognigyops.webhooks.WebhookOutcome(audit));
         registry.bind("runRequests", requests);

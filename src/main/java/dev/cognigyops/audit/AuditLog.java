@@ -2,6 +2,8 @@ package dev.cognigyops.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +26,15 @@ import dev.cognigyops.support.Secrets;
  * off). The file is the record of truth; queueing never waits on Kafka (docs/contract.md#hostile-input-and-failing-dependencies). Secrets are
  * redacted from every line.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
 
     public static final String ACTOR = "cognigy-ops";
 
     private final Path file;
     private final Clock clock;
     private final BiConsumer<String, String> topic;
+    /** The audit file, open for appending between events; reopened when it was moved away (rotated). */
+    private FileChannel channel;
 
     /**
      * @param topic queues (runId, line) for the audit topic; it must not wait
@@ -64,16 +68,49 @@ public final class AuditLog {
         return event;
     }
 
+    /**
+     * Appends one line. The file stays open between events: opening, creating the folder and closing
+     * for every event made the lock a queue when a thousand monitors each audited a read a second.
+     * A file moved or deleted meanwhile (rotated) is noticed and opened anew.
+     */
     private synchronized void append(String line) {
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (channel == null || !Files.exists(file)) {
+                reopen();
             }
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         } catch (IOException e) {
+            closeQuietly();
             throw new UncheckedIOException("cannot write audit file " + file, e);
         }
+    }
+
+    private void reopen() throws IOException {
+        closeQuietly();
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    private void closeQuietly() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the next event opens the file again
+            }
+            channel = null;
+        }
+    }
+
+    /** Closes the file when the service stops; an event after that opens it again. */
+    @Override
+    public synchronized void close() {
+        closeQuietly();
     }
 }
