@@ -70,10 +70,6 @@ public final class BotDeploy implements Operation {
         return NAME;
     }
 
-    @Override
-    public Set<String> scopes() {
-        return settings.scopes(NAME);
-    }
 
     // ---- 1. the payload
 

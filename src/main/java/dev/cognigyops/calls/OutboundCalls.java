@@ -117,7 +117,7 @@ public final class OutboundCalls {
             return;
         }
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-        String token = tokens.token(requests.operation(run.operation()).scopes());
+        String token = tokens.token(settings.scopes(run.operation()));
         exchange.getProperty(STATE, CallState.class).tokenUsed = token;
         exchange.getMessage().setHeader("Authorization", "Bearer " + token);
     }
@@ -156,7 +156,7 @@ public final class OutboundCalls {
                         call == null ? OutboundCall.COGNIGY_RETRY : call.retrySettings()));
         state.lastDecision = decision;
         if (decision.renewToken() && call != null && call.bearer() && run != null) {
-            tokens.invalidate(requests.operation(run.operation()).scopes(), state.tokenUsed);
+            tokens.invalidate(settings.scopes(run.operation()), state.tokenUsed);
             state.tokenRenewed = true;
         }
         if (decision.retry()) {

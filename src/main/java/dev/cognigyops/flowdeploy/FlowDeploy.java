@@ -79,10 +79,6 @@ public final class FlowDeploy implements Operation {
         return NAME;
     }
 
-    @Override
-    public Set<String> scopes() {
-        return settings.scopes(NAME);
-    }
 
     @Override
     public void validate(JsonNode payload, Violations v) {

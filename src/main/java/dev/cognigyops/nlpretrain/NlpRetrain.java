@@ -59,10 +59,6 @@ public final class NlpRetrain implements Operation {
         return NAME;
     }
 
-    @Override
-    public Set<String> scopes() {
-        return settings.scopes(NAME);
-    }
 
     @Override
     public void validate(JsonNode payload, Violations violations) {
@@ -120,7 +116,7 @@ public final class NlpRetrain implements Operation {
                                       @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
                                       @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
         return run.withFailure(SubmitErrors.explain(failure, call == null ? null : call.describe(),
-                attempt == null ? 0 : attempt.attempts(), String.join(" ", scopes())));
+                attempt == null ? 0 : attempt.attempts(), String.join(" ", settings.scopes(NAME))));
     }
 
     // ---- poll

@@ -69,10 +69,6 @@ public final class NluExport implements Operation {
         return NAME;
     }
 
-    @Override
-    public Set<String> scopes() {
-        return settings.scopes(NAME);
-    }
 
     @Override
     public void validate(JsonNode payload, Violations v) {

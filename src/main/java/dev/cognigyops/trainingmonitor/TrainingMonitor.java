@@ -62,10 +62,6 @@ public final class TrainingMonitor implements Operation {
         return NAME;
     }
 
-    @Override
-    public Set<String> scopes() {
-        return settings.scopes(NAME);
-    }
 
     @Override
     public void validate(JsonNode payload, Violations violations) {

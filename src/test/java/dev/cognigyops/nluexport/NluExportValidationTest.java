@@ -198,8 +198,9 @@ class NluExportValidationTest {
     }
 
     @Test
-    void usesTheConfiguredScopesOrTheDefaults() {
-        assertThat(withBucket.scopes()).containsExactly("nlu:models:export", "jobs:read", "artifacts:download");
+    void asksForTheScopesItsSettingNames() {
+        assertThat(dev.cognigyops.testsupport.AppSettings.with(new java.util.Properties()).scopes("nlu-export"))
+                .containsExactly("nlu:models:export", "jobs:read", "artifacts:download");
         assertThat(withBucket.name()).isEqualTo("nlu-export");
     }
 }

@@ -271,11 +271,6 @@ class PollLoopTest {
             }
 
             @Override
-            public Set<String> scopes() {
-                return Set.of();
-            }
-
-            @Override
             public void validate(JsonNode payload, Violations violations) {
             }
         };

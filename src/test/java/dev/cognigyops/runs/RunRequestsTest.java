@@ -38,11 +38,6 @@ class RunRequestsTest {
         }
 
         @Override
-        public Set<String> scopes() {
-            return Set.of("greet:write");
-        }
-
-        @Override
         public void validate(JsonNode payload, Violations v) {
             v.rejectUnknownFields(payload, "payload.", Set.of("name"));
             v.requireText(payload, "name", "payload.name", Pattern.compile("[a-z]+"), "must be lower-case letters");
@@ -53,11 +48,6 @@ class RunRequestsTest {
         @Override
         public String name() {
             return "wave";
-        }
-
-        @Override
-        public Set<String> scopes() {
-            return Set.of();
         }
 
         @Override
