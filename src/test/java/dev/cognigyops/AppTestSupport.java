@@ -144,9 +144,20 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
 
     /** Runs one request through the dispatch as the command line does; returns the result. */
     protected JsonNode run(String request) throws IOException {
+        return runFrom(null, request);
+    }
+
+    /**
+     * Runs one request that goes on from a saved run state (its operation's state record, written
+     * as JSON and read back as a resumed run would be), or from the start when it is null.
+     */
+    protected JsonNode runFrom(Object savedState, String request) throws IOException {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(RunDispatch.TRIGGER, "cli");
         exchange.setProperty(RunDispatch.SOURCE, "test");
+        if (savedState != null) {
+            exchange.setProperty(RunDispatch.RESUME_STATE, Json.MAPPER.readTree(Json.write(savedState)));
+        }
         exchange.getMessage().setBody(request);
         Exchange done = template.send("direct:run-request", exchange);
         if (done.getException() != null) {

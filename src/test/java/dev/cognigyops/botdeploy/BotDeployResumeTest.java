@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
+
+
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.runs.RunDispatch;
+
 import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -71,14 +71,7 @@ class BotDeployResumeTest extends AppTestSupport {
     }
 
     JsonNode resume(String runId, BotDeployRun saved) throws Exception {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(RunDispatch.TRIGGER, "cli");
-        exchange.setProperty(RunDispatch.SOURCE, "test");
-        exchange.setProperty(RunDispatch.RESUME_STATE, Json.MAPPER.valueToTree(saved));
-        exchange.getMessage().setBody(DeployStubs.request(runId, ",\"syncRegions\":[\"eu-west-1\",\"us-east-1\"]"));
-        Exchange done = template.send("direct:run-request", exchange);
-        assertThat(done.getException()).isNull();
-        return Json.parse(done.getMessage().getBody(String.class));
+        return runFrom(saved, DeployStubs.request(runId, ",\"syncRegions\":[\"eu-west-1\",\"us-east-1\"]"));
     }
 
     @Test

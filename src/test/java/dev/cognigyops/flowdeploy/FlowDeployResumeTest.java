@@ -10,12 +10,12 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
+
+
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.runs.RunDispatch;
+
 import dev.cognigyops.storage.StoredObject;
 import dev.cognigyops.support.Json;
 
@@ -83,14 +83,7 @@ class FlowDeployResumeTest extends AppTestSupport {
     }
 
     JsonNode resume(String runId, FlowDeployRun saved) throws Exception {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(RunDispatch.TRIGGER, "cli");
-        exchange.setProperty(RunDispatch.SOURCE, "test");
-        exchange.setProperty(RunDispatch.RESUME_STATE, Json.MAPPER.valueToTree(saved));
-        exchange.getMessage().setBody(FlowStubs.request(runId, ""));
-        Exchange done = template.send("direct:run-request", exchange);
-        assertThat(done.getException()).isNull();
-        return Json.parse(done.getMessage().getBody(String.class));
+        return runFrom(saved, FlowStubs.request(runId, ""));
     }
 
     void nothingBeforeTheThirdPushIsDoneAgain() {

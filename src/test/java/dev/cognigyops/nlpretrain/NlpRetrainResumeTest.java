@@ -1,18 +1,13 @@
 package dev.cognigyops.nlpretrain;
 
-import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterEach;
+
+
 import org.junit.jupiter.api.Test;
 
-import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.runs.RunDispatch;
+
 import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -37,45 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (phase SUBMITTED, its jobId recorded) polls that job, judges the gate and records MLflow, and
  * submits no second job.
  */
-class NlpRetrainResumeTest extends AppTestSupport {
+class NlpRetrainResumeTest extends RetrainAppTest {
 
-    WireMockServer mlflow;
-    RetrainStubs stubs;
 
-    @Override
-    protected void doPreSetup() throws Exception {
-        mlflow = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        mlflow.start();
-        super.doPreSetup();
-        stubs = new RetrainStubs(cognigy, mlflow);
-    }
-
-    @AfterEach
-    void stopMlflow() {
-        if (mlflow != null) {
-            mlflow.stop();
-        }
-    }
-
-    @Override
-    protected Properties settings() {
-        Properties p = super.settings();
-        p.setProperty("mlflow.tracking-uri", mlflow.baseUrl());
-        p.setProperty("cognigy.poll.nlp-retrain.deadline-seconds", "20");
-        p.setProperty("cognigy.poll.nlp-retrain.max-attempts", "20");
-        return p;
-    }
-
-    JsonNode resume(String request, NlpRetrainRun saved) throws Exception {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(RunDispatch.TRIGGER, "cli");
-        exchange.setProperty(RunDispatch.SOURCE, "test");
-        exchange.setProperty(RunDispatch.RESUME_STATE, Json.MAPPER.valueToTree(saved));
-        exchange.getMessage().setBody(request);
-        Exchange done = template.send("direct:run-request", exchange);
-        assertThat(done.getException()).isNull();
-        return Json.parse(done.getMessage().getBody(String.class));
-    }
 
     @Test
     void aRetrainWhoseJobWasSubmittedPollsThatJobAndSubmitsNoOther() throws Exception {
@@ -87,7 +46,7 @@ class NlpRetrainResumeTest extends AppTestSupport {
                 new NlpRetrainRun.Job(JOB, VERSION, "queued", submittedAt, submittedAt + 3_720_000, null), null, null, null,
                 null, null, false, null, NlpRetrainRun.Mlflow.skipped(RetrainStubs.EXPERIMENT), null);
 
-        JsonNode result = resume(RetrainStubs.request("resumed-1", ""), saved);
+        JsonNode result = runFrom(saved, RetrainStubs.request("resumed-1", ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
         JsonNode out = result.path("output");

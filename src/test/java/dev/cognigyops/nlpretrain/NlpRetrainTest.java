@@ -6,15 +6,11 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.cognigyops.AppTestSupport;
 import dev.cognigyops.support.CanonicalJson;
 import dev.cognigyops.support.Json;
 
@@ -47,37 +43,15 @@ import static dev.cognigyops.nlpretrain.RetrainStubs.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** nlp-retrain end to end: what Cognigy and MLflow received, the result, and the audit trail. */
-class NlpRetrainTest extends AppTestSupport {
-
-    WireMockServer mlflow;
-    RetrainStubs stubs;
-
-    @Override
-    protected void doPreSetup() throws Exception {
-        mlflow = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        mlflow.start();
-        super.doPreSetup();
-        stubs = new RetrainStubs(cognigy, mlflow);
-    }
-
-    @AfterEach
-    void stopMlflow() {
-        if (mlflow != null) {
-            mlflow.stop();
-        }
-    }
+class NlpRetrainTest extends RetrainAppTest {
 
     @Override
     protected Properties settings() {
         Properties p = super.settings();
-        p.setProperty("mlflow.tracking-uri", mlflow.baseUrl());
         p.setProperty("cognigy.mlflow.retry.first-delay-ms", "50");
         p.setProperty("cognigy.mlflow.retry.max-delay-ms", "100");
         p.setProperty("cognigy.mlflow.retry.max-attempts", "2");
         p.setProperty("cognigy.mlflow.retry.jitter", "0");
-        // application.properties gives nlp-retrain polls 7500 s; a test must not wait that long
-        p.setProperty("cognigy.poll.nlp-retrain.deadline-seconds", "20");
-        p.setProperty("cognigy.poll.nlp-retrain.max-attempts", "20");
         return p;
     }
 

@@ -2,13 +2,13 @@ package dev.cognigyops.nluexport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
+
+
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.runs.RunDispatch;
-import dev.cognigyops.support.Json;
+
+
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
@@ -34,23 +34,13 @@ class NluExportResumeTest extends AppTestSupport {
         stubs.happyPath();
     }
 
-    JsonNode resume(String request, NluExportRun saved) throws Exception {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(RunDispatch.TRIGGER, "cli");
-        exchange.setProperty(RunDispatch.SOURCE, "test");
-        exchange.setProperty(RunDispatch.RESUME_STATE, Json.MAPPER.valueToTree(saved));
-        exchange.getMessage().setBody(request);
-        Exchange done = template.send("direct:run-request", exchange);
-        assertThat(done.getException()).isNull();
-        return Json.parse(done.getMessage().getBody(String.class));
-    }
 
     @Test
     void anExportWhoseJobWasStartedPollsThatJobAndStartsNoOther() throws Exception {
         NluExportRun saved = new NluExportRun(NluExportRun.Phase.EXPORT_REQUESTED, "resumed-1", "intent-classifier", "1.4.0",
                 "ONNX", bucket, null, null, System.currentTimeMillis(), "job-1", "exp-1", null, 0, null, null, null);
 
-        JsonNode result = resume(ExportStubs.request("resumed-1", ""), saved);
+        JsonNode result = runFrom(saved, ExportStubs.request("resumed-1", ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
         assertThat(result.path("output").path("exportId").asText()).isEqualTo("exp-1");
@@ -68,7 +58,7 @@ class NluExportResumeTest extends AppTestSupport {
                 "/api/v1/artifacts/exp-1", new dev.cognigyops.storage.StoredObject(bucket, ExportStubs.KEY, 40_000,
                 "ab".repeat(32), 0.5), null);
 
-        JsonNode result = resume(ExportStubs.request("resumed-2", ""), saved);
+        JsonNode result = runFrom(saved, ExportStubs.request("resumed-2", ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
         assertThat(result.path("output").path("sha256").asText()).isEqualTo("ab".repeat(32));

@@ -7,12 +7,12 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
+
+
 import org.junit.jupiter.api.Test;
 
 import dev.cognigyops.AppTestSupport;
-import dev.cognigyops.runs.RunDispatch;
+
 import dev.cognigyops.support.Json;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -56,16 +56,6 @@ class TrainingMonitorResumeTest extends AppTestSupport {
         cognigy.stubFor(post("/hooks/mlops").willReturn(aResponse().withStatus(204)));
     }
 
-    JsonNode resume(String request, TrainingMonitorRun saved) throws Exception {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(RunDispatch.TRIGGER, "cli");
-        exchange.setProperty(RunDispatch.SOURCE, "test");
-        exchange.setProperty(RunDispatch.RESUME_STATE, Json.MAPPER.readTree(Json.write(saved)));
-        exchange.getMessage().setBody(request);
-        Exchange done = template.send("direct:run-request", exchange);
-        assertThat(done.getException()).isNull();
-        return Json.parse(done.getMessage().getBody(String.class));
-    }
 
     static JobStatus running(String jobId, double progress, double cpu, double loss, int second) {
         return new JobStatus(jobId, TrainingState.RUNNING, progress, List.of(
@@ -95,7 +85,7 @@ class TrainingMonitorResumeTest extends AppTestSupport {
                 status("job-r", "RUNNING", 60, 40, 50, metric("loss", 0.4, 3)),
                 status("job-r", "COMPLETED", 100, 30, 40, metric("loss", 0.2, 4))));
 
-        JsonNode result = resume(request("resumed-watching", "job-r", ""), saved);
+        JsonNode result = runFrom(saved, request("resumed-watching", "job-r", ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
         JsonNode out = result.path("output");
@@ -127,7 +117,7 @@ class TrainingMonitorResumeTest extends AppTestSupport {
                 "cpu_threshold_exceeded", "CPU use 97.5% is above the threshold of 95.0%"));
         stubs.cancellable("job-c");
 
-        JsonNode result = resume(request("resumed-cancel", "job-c", ""), saved);
+        JsonNode result = runFrom(saved, request("resumed-cancel", "job-c", ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("CANCELLED");
         assertThat(result.path("output").path("cancelReason").asText()).startsWith("cpu_threshold_exceeded: CPU use 97.5%");
@@ -143,7 +133,7 @@ class TrainingMonitorResumeTest extends AppTestSupport {
                 "progress_stagnated", "progress has stayed at 40.0% for 300 s (limit 300 s)"))
                 .cancelledAt("2026-11-21T07:00:00Z");
 
-        JsonNode result = resume(request("resumed-cancelled", "job-d", ""), saved);
+        JsonNode result = runFrom(saved, request("resumed-cancelled", "job-d", ""));
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("CANCELLED");
         cognigy.verify(exactly(0), deleteRequestedFor(urlEqualTo(jobPath("job-d"))));
