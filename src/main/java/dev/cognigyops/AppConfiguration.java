@@ -149,7 +149,11 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("outboundCalls", calls);
         registry.bind("planRetry", (Processor) calls::planRetry);
         registry.bind("reauthorize", (Processor) calls::authorize);
-        registry.bind("pollLoop", new PollLoop(settings, clock));
+        var admission = new dev.cognigyops.runs.Admission(
+                settings.requireLong("cognigy.runs.admission.max-poll-lateness-ms"),
+                settings.requireLong("cognigy.runs.admission.max-wait-ms"), clock);
+        registry.bind("admission", admission);
+        registry.bind("pollLoop", new PollLoop(settings, clock, admission));
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));

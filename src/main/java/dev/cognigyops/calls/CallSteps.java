@@ -33,7 +33,7 @@ public final class CallSteps {
         var message = exchange.getMessage();
         OperationState state = state(exchange);
         String path = PathTemplate.expand(message.getHeader(PATH, String.class), state.pathValues());
-        JsonNode body = message.getBody(JsonNode.class);
+        JsonNode body = jsonBody(message);
         // an empty action: the call is not audited here, the step that reads its answer audits it
         String action = message.getHeader(ACTION, String.class);
         OutboundCall call = OutboundCall.cognigy(message.getHeader(METHOD, String.class), path, body,
@@ -77,7 +77,7 @@ public final class CallSteps {
         }
         String path = PathTemplate.expand(message.getHeader(PATH, String.class), state.pathValues());
         OutboundCall call = OutboundCall.external(message.getHeader(METHOD, String.class), join(base, path),
-                message.getBody(JsonNode.class), message.getHeader(ACTION, String.class), state.resource(),
+                jsonBody(message), message.getHeader(ACTION, String.class), state.resource(),
                 message.getHeader(RETRY_SETTINGS, String.class));
         Map<String, String> query = query(message.getHeader(QUERY, String.class), state.pathValues());
         if (!query.isEmpty()) {
@@ -121,7 +121,7 @@ public final class CallSteps {
     public void webhook(Exchange exchange) {
         var message = exchange.getMessage();
         exchange.setProperty(OutboundCalls.CALL, OutboundCall.webhook(message.getHeader(WEBHOOK_URL, String.class),
-                message.getBody(JsonNode.class), message.getHeader(ACTION, String.class), state(exchange).resource()));
+                jsonBody(message), message.getHeader(ACTION, String.class), state(exchange).resource()));
     }
 
     /** After the call: its answer (an empty object for an empty body). */
@@ -160,5 +160,17 @@ public final class CallSteps {
             throw new IllegalStateException("no run state in the exchange property '" + OperationState.PROPERTY + "'");
         }
         return state;
+    }
+
+    /**
+     * The body to send: none, or JSON. A body that is already JSON (or none) is taken as it is: asking
+     * Camel to convert null looks for a converter, and misses, on every call.
+     */
+    private static JsonNode jsonBody(org.apache.camel.Message message) {
+        Object raw = message.getBody();
+        if (raw == null || raw instanceof JsonNode) {
+            return (JsonNode) raw;
+        }
+        return message.getBody(JsonNode.class);
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 
 import dev.cognigyops.audit.AuditLog;
 import dev.cognigyops.auth.TokenProvider;
@@ -88,7 +89,8 @@ public final class OutboundCalls {
 
         var message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_METHOD, call.method());
+        // the enum, not its name: camel-http would look up a String-to-enum converter on every call
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(call.method()));
         if (call.isAbsolute()) {
             message.setHeader(Exchange.HTTP_URI, call.target());
         } else {

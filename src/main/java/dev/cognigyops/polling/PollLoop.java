@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import org.apache.camel.Exchange;
 
+import dev.cognigyops.runs.Admission;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
@@ -32,6 +33,8 @@ public final class PollLoop {
         final long maxDelayMs;
         int reads;
         long nextDelayMs;
+        /** When the read after the current wait is due (epoch ms). */
+        long dueAtMs;
         boolean done;
         String lastStatus = "nothing read yet";
 
@@ -53,10 +56,12 @@ public final class PollLoop {
 
     private final Settings settings;
     private final Clock clock;
+    private final Admission admission;
 
-    public PollLoop(Settings settings, Clock clock) {
+    public PollLoop(Settings settings, Clock clock, Admission admission) {
         this.settings = settings;
         this.clock = clock;
+        this.admission = admission;
     }
 
     /** Starts a loop with the run's operation's settings. */
@@ -81,7 +86,15 @@ public final class PollLoop {
     /** The wait before the next read: nothing before the first. */
     public long nextDelay(Exchange exchange) {
         State s = state(exchange);
-        return s.reads == 0 ? 0 : s.nextDelayMs;
+        long delay = s.reads == 0 ? 0 : s.nextDelayMs;
+        s.dueAtMs = clock.millis() + delay;
+        return delay;
+    }
+
+    /** After the wait, as the read begins: how late it is, told to {@link Admission} (new runs wait while polls run late). */
+    public void readDue(Exchange exchange) {
+        State s = state(exchange);
+        admission.observe(Math.max(0, clock.millis() - s.dueAtMs));
     }
 
     /** Called by the status step: the thing polled reached a final state. */

@@ -1,5 +1,7 @@
 package dev.cognigyops.support;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -17,6 +19,11 @@ public final class Secrets {
     public static final String MASK = "****";
     private static final int MIN_LENGTH = 6;
     private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
+    /** {@link #KNOWN}, longest first (a secret that contains another is masked whole), rebuilt on change. */
+    private static volatile List<String> longestFirst = List.of();
+    /** Words one of {@link #PATTERNS}' matches must contain: a text without any of them is not searched. */
+    private static final String[] KEYWORDS = {"bearer", "basic", "client_secret", "access_token", "refresh_token",
+            "secret_access_key", "password"};
     private static final String SECRET_FIELDS =
             "client_secret|access_token|refresh_token|secret_access_key|aws_secret_access_key|password";
     /**
@@ -36,12 +43,14 @@ public final class Secrets {
     public static void register(String secret) {
         if (secret != null && secret.trim().length() >= MIN_LENGTH) {
             KNOWN.add(secret.trim());
+            sortKnown();
         }
     }
 
     public static void forget(String secret) {
         if (secret != null) {
             KNOWN.remove(secret.trim());
+            sortKnown();
         }
     }
 
@@ -50,11 +59,13 @@ public final class Secrets {
             return text;
         }
         String out = text;
-        // longest first, so a secret that contains another is masked whole
-        for (String secret : KNOWN.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
+        for (String secret : longestFirst) {
             if (out.contains(secret)) {
                 out = out.replace(secret, MASK);
             }
+        }
+        if (!mayMatch(out)) {
+            return out;
         }
         Matcher m = PATTERNS.matcher(out);
         if (!m.find()) {
@@ -68,5 +79,25 @@ public final class Secrets {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    private static synchronized void sortKnown() {
+        longestFirst = KNOWN.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    /** Whether the text contains one of {@link #KEYWORDS}, in any case: one pass, no regular expression. */
+    static boolean mayMatch(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = Character.toLowerCase(text.charAt(i));
+            if (c != 'b' && c != 'c' && c != 'a' && c != 'r' && c != 's' && c != 'p') {
+                continue;
+            }
+            for (String word : KEYWORDS) {
+                if (word.charAt(0) == c && text.regionMatches(true, i, word, 0, word.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -3,8 +3,10 @@ package dev.cognigyops.support;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -20,6 +22,12 @@ import org.apache.camel.spi.PropertiesComponent;
 public final class Settings {
 
     private final PropertiesComponent properties;
+    /**
+     * Settings do not change while the program runs, and resolving one through the properties
+     * component (every source, placeholders) costs more than a status read's own work: each key is
+     * resolved once.
+     */
+    private final Map<String, Optional<String>> resolved = new ConcurrentHashMap<>();
 
     public Settings(PropertiesComponent properties) {
         this.properties = properties;
@@ -27,7 +35,8 @@ public final class Settings {
 
     /** The value, trimmed; empty when the key is not set or blank. */
     public Optional<String> get(String key) {
-        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+        return resolved.computeIfAbsent(key,
+                k -> properties.resolveProperty(k).map(String::trim).filter(v -> !v.isEmpty()));
     }
 
     /** For a setting whose blank value means something: the value, else {@code fallback}. */

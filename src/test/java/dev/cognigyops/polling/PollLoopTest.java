@@ -70,7 +70,7 @@ class PollLoopTest {
     }
 
     PollLoop loop() {
-        return new PollLoop(new Settings(properties), clock);
+        return new PollLoop(new Settings(properties), clock, new dev.cognigyops.runs.Admission(0, 0, clock));
     }
 
     Exchange exchange() {

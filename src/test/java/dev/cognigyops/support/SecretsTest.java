@@ -108,6 +108,8 @@ class SecretsTest {
             "aws_secret_access_key = fake-key/for+tests |aws_secret_access_key = ****",
             "AWS_SECRET_ACCESS_KEY=fake-aws-key                  |AWS_SECRET_ACCESS_KEY=****",
             "password: hunter2 and more                           |password: **** and more",
+            "PassWord=hunter2                                     |PassWord=****",
+            "Authorization: BEARER abc.DEF.1234                   |Authorization: BEARER ****",
             "`'client_secret': 'abc'`                             |`'client_secret': '****'`"})
     void masksSecretLookingFieldsByPattern(String text, String expected) {
         assertThat(Secrets.redact(text.strip())).isEqualTo(expected.strip());
