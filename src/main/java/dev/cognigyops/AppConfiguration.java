@@ -141,8 +141,9 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("topicOutbox", outbox);
         registry.bind("webhookOutcome", new dev.cognigyops.webhooks.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
+        var durable = durableRuns(context, settings, clock);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
-                settings.requireLong("cognigy.requests.max-bytes")));
+                settings.requireLong("cognigy.requests.max-bytes"), durable));
         registry.bind("inbox", new Inbox());
         registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests,
                 settings.requireLong("cognigy.requests.max-bytes")));
@@ -157,6 +158,50 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));
+    }
+
+    /**
+     * The run store (docs/contract.md#durable-runs), in service mode: opened and migrated before any
+     * route starts, so a store that cannot be reached or is newer than this program fails the start.
+     * Every step that sets a run's state is checkpointed ({@link dev.cognigyops.store.CheckpointEveryStep}).
+     * A run on the command line is not durable: null.
+     */
+    private static dev.cognigyops.store.DurableRuns durableRuns(CamelContext context, Settings settings, Clock clock) {
+        boolean service = Boolean.parseBoolean(settings.get(dev.cognigyops.support.Switches.TRIGGERS, "true"));
+        if (!service) {
+            return null;
+        }
+        String password = settings.get("cognigy.store.password", "");
+        dev.cognigyops.support.Secrets.register(password);
+        var config = new dev.cognigyops.store.StoreSetup.Config(settings.get("cognigy.store.url", ""),
+                settings.get("cognigy.store.user", ""), password, Path.of(settings.require("cognigy.data.dir")),
+                settings.requireInt("cognigy.store.pool-size"), settings.requireMillis("cognigy.store.connect-timeout-ms"));
+        var dataSource = dev.cognigyops.store.StoreSetup.open(config);
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                dataSource.close();
+            }
+        });
+        String node = settings.get("cognigy.cluster.node-id", hostName());
+        String incarnation = java.util.UUID.randomUUID().toString().substring(0, 8);
+        var durable = new dev.cognigyops.store.DurableRuns(new dev.cognigyops.store.RunStore(dataSource), node, incarnation,
+                settings.requireSeconds("cognigy.cluster.lease-seconds"),
+                settings.requireSeconds("cognigy.store.reads-checkpoint-seconds"),
+                settings.requireMillis("cognigy.store.retry-ms"), clock);
+        context.getCamelContextExtension().addInterceptStrategy(new dev.cognigyops.store.CheckpointEveryStep(durable));
+        context.getRegistry().bind("durableRuns", durable);
+        org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("run store: {} (this instance: {})", config.shownUrl(),
+                durable.owner());
+        return durable;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "cognigy-ops";
+        }
     }
 
     /**

@@ -112,6 +112,7 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.results.dir", workDir.resolve("results").toString());
         p.setProperty("cognigy.audit.file", workDir.resolve("audit/audit.jsonl").toString());
         p.setProperty("cognigy.spool.dir", workDir.resolve("spool").toString());
+        p.setProperty("cognigy.data.dir", workDir.resolve("data").toString());
         p.setProperty("cognigy.inbox.poll-ms", "100");
         p.setProperty("cognigy.inbox.read-lock-check-ms", "200");
         p.setProperty("cognigy.s3.bucket", bucket);

@@ -14,6 +14,17 @@ public interface OperationState {
 
     String PROPERTY = "state";
 
+    /** Where the run is: the step it has recorded last (each state record's own Phase). */
+    Enum<?> phase();
+
+    /**
+     * Whether this state differs from {@code saved} only by what status reads learned (nothing was
+     * changed outside the program since): such a state need not be saved after every read.
+     */
+    default boolean onlyReadsSince(OperationState saved) {
+        return false;
+    }
+
     /** Values of the {@code {name}} placeholders in this run's call paths (each becomes one encoded segment). */
     Map<String, String> pathValues();
 

@@ -39,6 +39,9 @@ public final class RunContext {
     private volatile String errorMessage;
     private volatile Instant finishedAt;
     private volatile JsonNode resumeFrom;
+    private volatile RunLease lease;
+    private volatile Instant lastCheckpointAt;
+    private volatile boolean abandoned;
     private final List<Runnable> whenFinished = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RunContext(String runId, String requestId, String operation, Trigger trigger, String source, Instant startedAt,
@@ -80,6 +83,26 @@ public final class RunContext {
     public void resumeFrom(JsonNode savedState) {
         this.resumeFrom = savedState;
     }
+
+    /** The same request as a DUPLICATE: the run store has its run id already (it ran, or runs, on another instance). */
+    public RunContext asDuplicate() {
+        return new RunContext(runId, requestId, operation, trigger, source, startedAt, payload, Admission.DUPLICATE, List.of());
+    }
+
+    /** What this instance holds of the run in the run store (null: the run is not durable, e.g. on the command line). */
+    public RunLease lease() { return lease; }
+
+    public void holdLease(RunLease held) { this.lease = held; }
+
+    /** When the run's state was last saved, or null. */
+    public Instant lastCheckpointAt() { return lastCheckpointAt; }
+
+    public void checkpointed(Instant at) { this.lastCheckpointAt = at; }
+
+    /** The run stops here without a result: another instance holds it, or it is left to be resumed. */
+    public boolean isAbandoned() { return abandoned; }
+
+    public void abandon() { this.abandoned = true; }
 
     public boolean isAccepted() { return admission == Admission.ACCEPTED; }
     public boolean isRejected() { return admission == Admission.REJECTED; }

@@ -37,6 +37,8 @@ public final class RunDispatch {
     public static final String DECLARED_SIZE = "runRequestSize";
     /** Optional: the saved state (JSON) of the run's operation to go on from instead of starting anew. */
     public static final String RESUME_STATE = "runResumeState";
+    /** Set by the claim of a run that nobody holds ({@link dev.cognigyops.store.RunStore.Claimed}): the run goes on from its checkpoint. */
+    public static final String RESUMED = "runResumed";
     /** Set by {@link #finish} when the result file could not be written: what went wrong. */
     public static final String RESULT_NOT_WRITTEN = "runResultNotWritten";
 
@@ -46,10 +48,18 @@ public final class RunDispatch {
     private final Path resultsDir;
     private final Clock clock;
     private final long maxRequestBytes;
+    private final dev.cognigyops.store.DurableRuns durable;
     private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunDispatch.class);
 
     public RunDispatch(RunRequests requests, RunLedger ledger, AuditLog audit, Path resultsDir, Clock clock,
                        long maxRequestBytes) {
+        this(requests, ledger, audit, resultsDir, clock, maxRequestBytes, null);
+    }
+
+    /** @param durable the run store's side of a run; null when runs are not durable (the command line) */
+    public RunDispatch(RunRequests requests, RunLedger ledger, AuditLog audit, Path resultsDir, Clock clock,
+                       long maxRequestBytes, dev.cognigyops.store.DurableRuns durable) {
+        this.durable = durable;
         this.maxRequestBytes = maxRequestBytes;
         this.requests = requests;
         this.ledger = ledger;
@@ -63,12 +73,22 @@ public final class RunDispatch {
      * request's bytes (or text); it is not read at all when its declared size is over the limit.
      */
     public void open(Exchange exchange) {
+        var resumed = exchange.getProperty(RESUMED, dev.cognigyops.store.RunStore.Claimed.class);
+        if (resumed != null) {
+            reopen(exchange, resumed);
+            return;
+        }
         RequestText text = requestText(exchange);
         Trigger trigger = Trigger.of(exchange.getProperty(TRIGGER, "file", String.class));
         String source = exchange.getProperty(SOURCE, String.class);
         String hint = exchange.getProperty(OPERATION_HINT, String.class);
         RunContext run = requests.open(text, trigger, source, hint);
         run.resumeFrom(exchange.getProperty(RESUME_STATE, com.fasterxml.jackson.databind.JsonNode.class));
+        if (run.isAccepted() && durable != null && !durable.accept(run, RunRequests.envelope(run))) {
+            // the store has this run id: its requestId ran, or runs, on another instance
+            ledger.release(run.runId());
+            run = run.asDuplicate();
+        }
         exchange.setProperty(RunContext.PROPERTY, run);
         if (run.isDuplicate()) {
             log.info("request {} from {} ({}) has already run or is running: not started again",
@@ -83,7 +103,8 @@ public final class RunDispatch {
             audit.record(RunIds.newRunId(clock.instant()), run.operation(), "DUPLICATE_REQUEST", "IGNORED",
                     "request:" + run.requestId(), details);
             JsonNode stored = ledger.storedResult(run.runId());
-            exchange.getMessage().setBody(stored == null ? null : Json.write(stored));
+            String storedText = stored != null ? Json.write(stored) : durable == null ? null : durable.storedResult(run.runId());
+            exchange.getMessage().setBody(storedText);
             return;
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -96,6 +117,32 @@ public final class RunDispatch {
         } else {
             log.info("run {} started: {} from {} ({})", run.runId(), run.operation(), source, trigger.label());
         }
+    }
+
+    /** A run claimed from the run store: the same run goes on from its last checkpoint, audited RUN_RESUMED. */
+    private void reopen(Exchange exchange, dev.cognigyops.store.RunStore.Claimed claimed) {
+        RunContext run = requests.reopen(claimed.request(), Trigger.of(claimed.trigger()), claimed.source(),
+                claimed.lease().runId(), claimed.startedAt());
+        run.holdLease(claimed.lease());
+        if (claimed.state() != null) {
+            try {
+                run.resumeFrom(Json.parse(claimed.state()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the saved state of run " + run.runId() + " is not JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+        }
+        exchange.setProperty(RunContext.PROPERTY, run);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("instance", durable == null ? null : durable.owner());
+        details.put("previousOwner", claimed.previousOwner());
+        details.put("checkpoint", claimed.phase() == null ? "none" : claimed.phase());
+        details.put("checkpoints", claimed.checkpoints());
+        details.put("orphanedMs", Math.max(0, Duration.between(claimed.updatedAt(), clock.instant()).toMillis()));
+        details.put("requestId", run.requestId());
+        audit.record(run, "RUN_RESUMED", "RESUMED", resource(run), details);
+        log.info("run {} ({}) resumed from {} after {}", run.runId(), run.operation(), details.get("checkpoint"),
+                claimed.previousOwner());
     }
 
     private RequestText requestText(Exchange exchange) {
@@ -122,6 +169,17 @@ public final class RunDispatch {
     public void failed(Exchange exchange) {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (run.lease() != null && leavesTheRun(failure, exchange)) {
+            // another instance holds the run now, its checkpoint could not be saved, or this instance
+            // is stopping: no result here; whoever claims the run next goes on from its checkpoint
+            run.abandon();
+            if (!(hasCause(failure, dev.cognigyops.store.LeaseLost.class))) {
+                durable.abandon(run);
+            }
+            log.warn("run {} stops here without a result ({}): it is left to be resumed",
+                    run.runId(), failure == null ? "the service is stopping" : failure.getMessage());
+            return;
+        }
         var error = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
         run.fail(error.status(), error.code(), error.message());
         if (error.code() == ErrorCode.INTERNAL_ERROR) {
@@ -132,9 +190,21 @@ public final class RunDispatch {
     /** Step: the result — to its file, as the body, and the RUN_FINISHED event. */
     public void finish(Exchange exchange) {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        exchange.getMessage().removeHeaders("*");
+        if (run.isAbandoned()) {
+            ledger.release(run.runId());
+            exchange.getMessage().setBody(null);
+            return;
+        }
         run.finish(clock.instant());
         String json = Secrets.redact(Json.write(result(run)));
-        exchange.getMessage().removeHeaders("*");
+        if (durable != null && !durable.finish(run, run.status().name(), json)) {
+            // never reported without its record in the store: the run is left to be resumed (or is another's)
+            run.abandon();
+            ledger.release(run.runId());
+            exchange.getMessage().setBody(null);
+            return;
+        }
         exchange.getMessage().setBody(json);
         Path file = resultsDir.resolve(run.runId() + ".json");
         String notWritten = null;
@@ -166,6 +236,21 @@ public final class RunDispatch {
         audit.record(run, "RUN_FINISHED", run.status().name(), resource(run), details);
         log.info("run {} {} {}{}", run.runId(), run.operation(), run.status(),
                 run.errorMessage() == null ? "" : ": " + run.errorMessage());
+    }
+
+    private static boolean leavesTheRun(Throwable failure, Exchange exchange) {
+        return hasCause(failure, dev.cognigyops.store.LeaseLost.class)
+                || hasCause(failure, dev.cognigyops.store.CheckpointNotSaved.class)
+                || exchange.getContext().isStopping();
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The result document of docs/contract.md#run-results. */

@@ -83,6 +83,33 @@ public final class RunRequests {
                 violations.list());
     }
 
+    /**
+     * A run the run store holds, going on after its instance died: the same run id and start, its
+     * request as it was accepted then ({@link #envelope}), not checked again.
+     */
+    public RunContext reopen(String envelopeText, Trigger trigger, String source, String runId, java.time.Instant startedAt) {
+        var violations = new Violations();
+        JsonNode envelope = parseEnvelope(envelopeText, null, violations);
+        String requestId = envelope == null ? null : requestId(envelope, violations);
+        String operation = envelope == null ? null : operationName(envelope, violations);
+        JsonNode payload = envelope == null ? null : payload(envelope, violations);
+        ledger.claim(runId);
+        var admission = violations.isEmpty() ? RunContext.Admission.ACCEPTED : RunContext.Admission.REJECTED;
+        return new RunContext(runId, requestId, operation, trigger, source, startedAt, payload, admission,
+                violations.list());
+    }
+
+    /** The request of an accepted run as the run store keeps it: operation, requestId and payload, whatever form it came in. */
+    public static String envelope(RunContext run) {
+        ObjectNode envelope = Json.object();
+        envelope.put("operation", run.operation());
+        if (run.requestId() != null) {
+            envelope.put("requestId", run.requestId());
+        }
+        envelope.set("payload", run.payload());
+        return Json.write(envelope);
+    }
+
     /** Every violation of the request, without opening a run: for triggers that screen before handing off. */
     public java.util.List<String> check(String text, String operationHint) {
         return check(new RequestText(text, null), operationHint);

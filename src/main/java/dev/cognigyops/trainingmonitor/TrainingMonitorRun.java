@@ -200,6 +200,16 @@ public record TrainingMonitorRun(Phase phase, String projectId, String jobId, St
                 + (breach == null ? "" : ", breaching its policy: " + breach.message());
     }
 
+    /**
+     * While the job is watched, a new state only records what its status reads learned: a resumed
+     * monitor reads the job again, so these states are saved at most every
+     * cognigy.store.reads-checkpoint-seconds, and at every change of phase.
+     */
+    @Override
+    public boolean onlyReadsSince(dev.cognigyops.runs.OperationState saved) {
+        return saved instanceof TrainingMonitorRun before && before.phase == Phase.WATCHING && phase == Phase.WATCHING;
+    }
+
     /** The monitor's own pace: the wait until the schedule's next slot. */
     @Override
     public long pollDelayMs() {

@@ -241,6 +241,7 @@ public final class ExportBenchmark {
         env.put("COGNIGY_AUDIT_FILE", dir.resolve("audit/audit.jsonl").toString());
         env.put("COGNIGY_INBOX_DIR", dir.resolve("inbox").toString());
         env.put("COGNIGY_SPOOL_DIR", dir.resolve("spool").toString());
+        env.put("COGNIGY_DATA_DIR", dir.resolve("data").toString());
         env.put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
         env.putAll(o.appEnv);

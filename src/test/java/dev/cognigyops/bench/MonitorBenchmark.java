@@ -113,6 +113,7 @@ public final class MonitorBenchmark {
         env.put("COGNIGY_RESULTS_DIR", home.resolve("results").toString());
         env.put("COGNIGY_AUDIT_FILE", home.resolve("audit/audit.jsonl").toString());
         env.put("COGNIGY_SPOOL_DIR", home.resolve("spool").toString());
+        env.put("COGNIGY_DATA_DIR", home.resolve("data").toString());
         env.put("COGNIGY_INBOX_POLL_MS", "200");
         env.put("COGNIGY_INBOX_READ_LOCK_CHECK_MS", "10");
 

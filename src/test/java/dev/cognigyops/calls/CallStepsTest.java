@@ -46,6 +46,11 @@ class CallStepsTest {
         public String resource() {
             return "deployment:" + id;
         }
+
+        @Override
+        public Enum<?> phase() {
+            return java.time.DayOfWeek.MONDAY;
+        }
     }
 
     @Test

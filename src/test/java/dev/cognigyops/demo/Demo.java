@@ -56,6 +56,7 @@ public final class Demo {
         app.addOverrideProperty("cognigy.results.dir", home.resolve("results").toString());
         app.addOverrideProperty("cognigy.audit.file", home.resolve("audit/audit.jsonl").toString());
         app.addOverrideProperty("cognigy.spool.dir", home.resolve("spool").toString());
+        app.addOverrideProperty("cognigy.data.dir", home.resolve("data").toString());
         app.addOverrideProperty("cognigy.s3.bucket", BUCKET);
         app.addOverrideProperty("cognigy.s3.endpoint-override", s3.endpoint().toString());
         app.addOverrideProperty("cognigy.s3.path-style", "true");

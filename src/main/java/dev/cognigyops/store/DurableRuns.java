@@ -1,0 +1,202 @@
+package dev.cognigyops.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.cognigyops.runs.OperationState;
+import dev.cognigyops.runs.RunContext;
+import dev.cognigyops.runs.RunLease;
+import dev.cognigyops.support.Json;
+
+/**
+ * Runs that outlive the process (docs/contract.md#durable-runs), between the dispatch and the
+ * {@link RunStore}: a run is written before its first call out, its state is saved after every step
+ * that changes it, its end is recorded before its result is written, and the runs nobody holds are
+ * claimed to go on. This instance is {@code node#incarnation}: a restarted node takes back the runs of
+ * its earlier life at once, another node once their lease has lapsed.
+ * <p>
+ * Every write names the run's {@link RunLease}; when the store answers that the run is no longer
+ * this instance's, {@link LeaseLost} stops it quietly (no result, no RUN_FINISHED: the new owner
+ * gives them). A store that has gone away is tried again for {@code cognigy.store.retry-ms}; then
+ * the run is left, checkpointed, to whoever claims it next — never reported without its checkpoint.
+ */
+public final class DurableRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DurableRuns.class);
+    private static final long FIRST_RETRY_MS = 200;
+
+    private final RunStore store;
+    private final String node;
+    private final String owner;
+    private final Duration lease;
+    private final Duration readsCheckpointInterval;
+    private final Duration retryFor;
+    private final Clock clock;
+    /** Runs given up while the store was away: their leases are released once it answers again. */
+    private final Map<String, RunLease> toRelease = new ConcurrentHashMap<>();
+
+    public DurableRuns(RunStore store, String node, String incarnation, Duration lease, Duration readsCheckpointInterval,
+                       Duration retryFor, Clock clock) {
+        this.store = store;
+        this.node = node;
+        this.owner = node + "#" + incarnation;
+        this.lease = lease;
+        this.readsCheckpointInterval = readsCheckpointInterval;
+        this.retryFor = retryFor;
+        this.clock = clock;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /**
+     * An accepted run, before its first call out: its row, owned by this instance. False when the
+     * store has its run id already — its requestId ran, or runs, here or on another instance.
+     */
+    public boolean accept(RunContext run, String requestText) {
+        var row = new RunStore.NewRun(run.runId(), run.requestId(), run.operation(), run.trigger().label(), run.source(),
+                requestText, run.startedAt());
+        Instant now = clock.instant();
+        return retrying("record run " + run.runId(), () -> store.insert(row, node, owner, now, lease))
+                .map(held -> {
+                    run.holdLease(held);
+                    return true;
+                })
+                .orElse(false);
+    }
+
+    /**
+     * After a step set the run's state: saves it, unless it only records what status reads learned
+     * ({@link OperationState#onlyReadsSince}) and was saved less than
+     * {@code cognigy.store.reads-checkpoint-seconds} ago.
+     *
+     * @throws LeaseLost          when another instance holds the run now
+     * @throws CheckpointNotSaved when the store stayed away for {@code cognigy.store.retry-ms}
+     */
+    public void checkpoint(RunContext run, OperationState saved, OperationState next) {
+        RunLease held = run.lease();
+        if (held == null || next == null || next == saved) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (saved != null && next.onlyReadsSince(saved) && run.lastCheckpointAt() != null
+                && Duration.between(run.lastCheckpointAt(), now).compareTo(readsCheckpointInterval) < 0) {
+            return;
+        }
+        String phase = next.phase().name();
+        String state = Json.write(next);
+        boolean written;
+        try {
+            written = retrying("save the checkpoint of run " + run.runId(), () -> store.checkpoint(held, phase, state, now));
+        } catch (StoreException e) {
+            toRelease.put(run.runId(), held);
+            throw new CheckpointNotSaved(run.runId(), phase, e);
+        }
+        if (!written) {
+            throw new LeaseLost(run.runId(), held);
+        }
+        run.checkpointed(now);
+    }
+
+    /**
+     * The run's end, before its result is written anywhere. False when the run is no longer this
+     * instance's, or its end could not be recorded: then no result may be given here.
+     */
+    public boolean finish(RunContext run, String status, String resultJson) {
+        RunLease held = run.lease();
+        if (held == null) {
+            return true;
+        }
+        Instant now = clock.instant();
+        try {
+            if (retrying("record the end of run " + run.runId(), () -> store.finish(held, status, resultJson, now))) {
+                return true;
+            }
+            LOG.warn("run {} is held by another instance now: this one stops it without a result", run.runId());
+            return false;
+        } catch (StoreException e) {
+            toRelease.put(run.runId(), held);
+            LOG.error("the end of run {} ({}) could not be recorded: {}; it is left, checkpointed, to be resumed",
+                    run.runId(), status, e.getMessage());
+            return false;
+        }
+    }
+
+    /** A run this instance gives up (stopping, or its checkpoint could not be saved): the next claim may take it. */
+    public void abandon(RunContext run) {
+        RunLease held = run.lease();
+        if (held == null) {
+            return;
+        }
+        try {
+            store.release(held, clock.instant());
+            toRelease.remove(run.runId());
+        } catch (StoreException e) {
+            toRelease.put(run.runId(), held);
+        }
+    }
+
+    /** The heartbeat: releases what was given up while the store was away, then keeps this instance's runs. */
+    public int heartbeat() {
+        Instant now = clock.instant();
+        for (RunLease held : List.copyOf(toRelease.values())) {
+            store.release(held, now);
+            toRelease.remove(held.runId());
+        }
+        return store.renew(owner, now.plus(lease));
+    }
+
+    /** Runs that nobody holds, claimed by this instance to go on from their last checkpoint. */
+    public List<RunStore.Claimed> claimOrphans(int max) {
+        return store.claim(node, owner, clock.instant(), lease, max);
+    }
+
+    /** The run's row as the store has it. */
+    public java.util.Optional<RunStore.StoredRun> find(String runId) {
+        return store.find(runId);
+    }
+
+    /** The stored result of a finished run (for a duplicate of its request), or null. */
+    public String storedResult(String runId) {
+        return store.find(runId).map(RunStore.StoredRun::result).orElse(null);
+    }
+
+    @FunctionalInterface
+    private interface StoreCall<T> {
+        T call();
+    }
+
+    private <T> T retrying(String what, StoreCall<T> call) {
+        long deadline = clock.millis() + retryFor.toMillis();
+        long wait = FIRST_RETRY_MS;
+        while (true) {
+            try {
+                return call.call();
+            } catch (StoreException e) {
+                if (clock.millis() + wait > deadline) {
+                    throw e;
+                }
+                LOG.warn("the run store did not answer ({}); trying again in {} ms", e.getMessage(), wait);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                wait = Math.min(wait * 2, 5000);
+            }
+        }
+    }
+}

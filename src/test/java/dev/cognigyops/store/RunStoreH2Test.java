@@ -1,0 +1,81 @@
+package dev.cognigyops.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run store's contract on the embedded database, and what the embedded store does at start. */
+class RunStoreH2Test extends RunStoreContract {
+
+    @TempDir
+    Path dataDir;
+    private final List<HikariDataSource> opened = new ArrayList<>();
+
+    StoreSetup.Config config(Path dir) {
+        return new StoreSetup.Config("", "", "", dir, 4, Duration.ofSeconds(2));
+    }
+
+    @Override
+    RunStore emptyStore() {
+        HikariDataSource ds = StoreSetup.open(config(dataDir.resolve(uniqueName())));
+        opened.add(ds);
+        return new RunStore(ds);
+    }
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(HikariDataSource::close);
+    }
+
+    @Test
+    void theEmbeddedStoreLivesInTheDataFolderAndKeepsItsRunsAcrossARestart() {
+        Path dir = dataDir.resolve("restart");
+        HikariDataSource first = StoreSetup.open(config(dir));
+        new RunStore(first).insert(newRun("kept"), "node-a", "node-a#1", T0, LEASE);
+        first.close();
+
+        assertThat(dir.resolve("cognigy-ops.mv.db")).exists();
+        HikariDataSource second = StoreSetup.open(config(dir));
+        opened.add(second);
+        assertThat(new RunStore(second).find("kept")).isPresent();
+    }
+
+    @Test
+    void aSchemaNewerThanTheProgramIsRefusedWithAClearMessage() throws Exception {
+        Path dir = dataDir.resolve("newer");
+        HikariDataSource ds = StoreSetup.open(config(dir));
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO schema_history (installed_rank, version, description, type, script, checksum,"
+                    + " installed_by, installed_on, execution_time, success) VALUES (99, '99', 'from the future', 'SQL',"
+                    + " 'V99__future.sql', 0, 'sa', CURRENT_TIMESTAMP, 1, TRUE)");
+        }
+        ds.close();
+
+        assertThatThrownBy(() -> StoreSetup.open(config(dir)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("has schema version 99, newer than this program knows (1)");
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedFailsTheStartNamingItWithoutItsPassword() {
+        var config = new StoreSetup.Config("jdbc:postgresql://127.0.0.1:1/runs?password=hunter22", "ops", "hunter22",
+                dataDir, 2, Duration.ofMillis(500));
+
+        assertThatThrownBy(() -> StoreSetup.open(config))
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("the run store at jdbc:postgresql://127.0.0.1:1/runs cannot be reached")
+                .hasMessageNotContaining("hunter22");
+    }
+}
