@@ -147,6 +147,30 @@ class DurableBotDeployTest extends AppTestSupport {
         assertThat(Json.parse(row.request()).path("requestId").asText()).isEqualTo("saved-as-it-goes");
     }
 
+    @Test
+    void everyCallThatChangesSomethingCarriesAnIdempotencyKeyThatARetryRepeats() throws Exception {
+        // the deployment POST fails once with 503, then succeeds
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(deploymentsPath(BOT)))
+                .inScenario("retry").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.serviceUnavailable()).willSetStateTo("again"));
+
+        JsonNode result = run(DeployStubs.request("keyed", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        var posts = cognigy.findAll(postRequestedFor(urlEqualTo(deploymentsPath(BOT))));
+        assertThat(posts).hasSize(2);
+        String key = posts.get(0).getHeader("Idempotency-Key");
+        assertThat(key).startsWith("keyed:DEPLOYMENT_CREATED@" + deploymentsPath(BOT) + "#");
+        assertThat(posts.get(1).getHeader("Idempotency-Key")).isEqualTo(key);
+        // every state-changing call has one, each its own; no read has one
+        var all = cognigy.getAllServeEvents().stream().map(e -> e.getRequest()).toList();
+        var changing = all.stream().filter(r -> !r.getMethod().getName().equals("GET") && !r.getUrl().startsWith("/oauth")).toList();
+        assertThat(changing).isNotEmpty().allSatisfy(r -> assertThat(r.getHeader("Idempotency-Key")).startsWith("keyed:"));
+        assertThat(changing.stream().map(r -> r.getHeader("Idempotency-Key")).distinct()).hasSize(changing.size() - 1);
+        assertThat(all.stream().filter(r -> r.getMethod().getName().equals("GET")))
+                .allSatisfy(r -> assertThat(r.containsHeader("Idempotency-Key")).isFalse());
+    }
+
     private RunStore.StoredRun storedRun(String runId) {
         return context.getRegistry().lookupByNameAndType("durableRuns", DurableRuns.class).find(runId).orElseThrow();
     }
