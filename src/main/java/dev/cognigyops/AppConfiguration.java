@@ -169,6 +169,7 @@ public class AppConfiguration implements CamelConfiguration {
     private static dev.cognigyops.store.DurableRuns durableRuns(CamelContext context, Settings settings, Clock clock) {
         boolean service = Boolean.parseBoolean(settings.get(dev.cognigyops.support.Switches.TRIGGERS, "true"));
         if (!service) {
+            context.getRegistry().bind("durableRuns", dev.cognigyops.store.DurableRuns.off());
             return null;
         }
         String password = settings.get("cognigy.store.password", "");

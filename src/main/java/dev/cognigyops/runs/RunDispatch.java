@@ -37,6 +37,8 @@ public final class RunDispatch {
     public static final String DECLARED_SIZE = "runRequestSize";
     /** Optional: the saved state (JSON) of the run's operation to go on from instead of starting anew. */
     public static final String RESUME_STATE = "runResumeState";
+    /** Set by {@link #accept}: a run already written to the run store, opened and audited RUN_STARTED, that waits for a worker. */
+    public static final String ACCEPTED = "runAccepted";
     /** Set by the claim of a run that nobody holds ({@link dev.cognigyops.store.RunStore.Claimed}): the run goes on from its checkpoint. */
     public static final String RESUMED = "runResumed";
     /** Set by {@link #finish} when the result file could not be written: what went wrong. */
@@ -73,6 +75,11 @@ public final class RunDispatch {
      * request's bytes (or text); it is not read at all when its declared size is over the limit.
      */
     public void open(Exchange exchange) {
+        RunContext accepted = exchange.getProperty(ACCEPTED, RunContext.class);
+        if (accepted != null) {
+            exchange.setProperty(RunContext.PROPERTY, accepted);
+            return;
+        }
         var resumed = exchange.getProperty(RESUMED, dev.cognigyops.store.RunStore.Claimed.class);
         if (resumed != null) {
             reopen(exchange, resumed);
@@ -90,6 +97,25 @@ public final class RunDispatch {
             run = run.asDuplicate();
         }
         exchange.setProperty(RunContext.PROPERTY, run);
+        announce(exchange, run, trigger, source);
+    }
+
+    /**
+     * Step of a trigger that must know a request is safe before it lets go of it (Kafka commits the
+     * record's offset only then): opens the run as {@link #open} does and, when it is ACCEPTED,
+     * writes it to the run store; then {@value #ACCEPTED} is set and the run is to be handed to a
+     * worker. A duplicate is answered here; a rejected run is left to the dispatch as usual.
+     */
+    public void accept(Exchange exchange) {
+        open(exchange);
+        RunContext run = RunContext.of(exchange);
+        if (run.isAccepted()) {
+            exchange.setProperty(ACCEPTED, run);
+        }
+    }
+
+    /** The run's first word in the audit: RUN_STARTED (ACCEPTED or REJECTED), or DUPLICATE_REQUEST and the stored result. */
+    private void announce(Exchange exchange, RunContext run, Trigger trigger, String source) {
         if (run.isDuplicate()) {
             log.info("request {} from {} ({}) has already run or is running: not started again",
                     run.requestId(), source, trigger.label());

@@ -53,6 +53,18 @@ public final class DurableRuns {
         this.clock = clock;
     }
 
+    /**
+     * Runs that are not durable (the command line): no store; the lease and claim routes, which exist
+     * but do not start there, find nothing to do.
+     */
+    public static DurableRuns off() {
+        return new DurableRuns(null, "command-line", "0", Duration.ZERO, Duration.ZERO, Duration.ZERO, Clock.systemUTC());
+    }
+
+    public boolean isOn() {
+        return store != null;
+    }
+
     public String node() {
         return node;
     }
@@ -150,6 +162,9 @@ public final class DurableRuns {
 
     /** The heartbeat: releases what was given up while the store was away, then keeps this instance's runs. */
     public int heartbeat() {
+        if (store == null) {
+            return 0;
+        }
         Instant now = clock.instant();
         for (RunLease held : List.copyOf(toRelease.values())) {
             store.release(held, now);
@@ -160,6 +175,9 @@ public final class DurableRuns {
 
     /** Runs that nobody holds, claimed by this instance to go on from their last checkpoint. */
     public List<RunStore.Claimed> claimOrphans(int max) {
+        if (store == null) {
+            return List.of();
+        }
         return store.claim(node, owner, clock.instant(), lease, max);
     }
 

@@ -99,8 +99,13 @@ class KafkaTriggerTest extends AppTestSupport {
         assertThat(audit).extracting(e -> e.path("action").asText())
                 .startsWith("RUN_STARTED").endsWith("RUN_FINISHED").contains("ARTIFACT_STORED", "EXPORT_COMPLETED");
         assertThat(audit.get(0).path("details").path("source").asText()).startsWith("kafka:" + requests + "/");
-        assertThat(Files.list(workDir.resolve("spool")).toList()).as("spool emptied after the run").isEmpty();
-        assertThat(committedOffset()).as("the record's offset is committed once it is handed off").isEqualTo(1L);
+        // accepted into the run store (not a spool folder), where it ends with its result
+        var stored = context.getRegistry().lookupByNameAndType("durableRuns", dev.cognigyops.store.DurableRuns.class)
+                .find("from-kafka").orElseThrow();
+        assertThat(stored.trigger()).isEqualTo("kafka");
+        assertThat(stored.status()).isEqualTo("SUCCEEDED");
+        assertThat(Files.list(workDir.resolve("spool")).toList()).as("nothing is spooled any more").isEmpty();
+        assertThat(committedOffset()).as("the record's offset is committed once its run is in the store").isEqualTo(1L);
     }
 
     @Test
