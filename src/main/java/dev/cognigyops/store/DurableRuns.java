@@ -41,6 +41,7 @@ public final class DurableRuns {
     private final Clock clock;
     /** Runs given up while the store was away: their leases are released once it answers again. */
     private final Map<String, RunLease> toRelease = new ConcurrentHashMap<>();
+    private volatile boolean storeAway;
 
     public DurableRuns(RunStore store, String node, String incarnation, Duration lease, Duration readsCheckpointInterval,
                        Duration retryFor, Clock clock) {
@@ -165,12 +166,19 @@ public final class DurableRuns {
         if (store == null) {
             return 0;
         }
-        Instant now = clock.instant();
-        for (RunLease held : List.copyOf(toRelease.values())) {
-            store.release(held, now);
-            toRelease.remove(held.runId());
+        try {
+            Instant now = clock.instant();
+            for (RunLease held : List.copyOf(toRelease.values())) {
+                store.release(held, now);
+                toRelease.remove(held.runId());
+            }
+            int renewed = store.renew(owner, now.plus(lease));
+            storeAnswers();
+            return renewed;
+        } catch (StoreException e) {
+            storeAway(e);
+            return 0;
         }
-        return store.renew(owner, now.plus(lease));
     }
 
     /** Runs that nobody holds, claimed by this instance to go on from their last checkpoint. */
@@ -178,7 +186,29 @@ public final class DurableRuns {
         if (store == null) {
             return List.of();
         }
-        return store.claim(node, owner, clock.instant(), lease, max);
+        try {
+            List<RunStore.Claimed> claimed = store.claim(node, owner, clock.instant(), lease, max);
+            storeAnswers();
+            return claimed;
+        } catch (StoreException e) {
+            storeAway(e);
+            return List.of();
+        }
+    }
+
+    /** Said once when the store stops answering the heartbeat or the claims, and once when it is back. */
+    private void storeAway(StoreException e) {
+        if (!storeAway) {
+            storeAway = true;
+            LOG.error("the run store does not answer ({}): runs wait for it; leases are not renewed", e.getMessage());
+        }
+    }
+
+    private void storeAnswers() {
+        if (storeAway) {
+            storeAway = false;
+            LOG.info("the run store answers again");
+        }
     }
 
     /** The run's row as the store has it. */

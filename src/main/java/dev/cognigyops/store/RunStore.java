@@ -107,13 +107,18 @@ public final class RunStore {
         }) == 1;
     }
 
-    /** Gives a run up at once (its lease lapses now), so that the next claim takes it. */
+    /**
+     * Gives a run up at once, so that the next claim takes it: its lease lapses now, and its owner
+     * becomes {@code released:<owner>}, so the owner's heartbeat no longer renews it.
+     */
     public boolean release(RunLease lease, Instant now) {
-        String sql = "UPDATE runs SET lease_until = ?, updated_at = ? WHERE run_id = ? AND owner = ? AND fence = ? AND status = ?";
+        String sql = "UPDATE runs SET owner = ?, lease_until = ?, updated_at = ?"
+                + " WHERE run_id = ? AND owner = ? AND fence = ? AND status = ?";
         return update(sql, "release run " + lease.runId(), s -> {
-            s.setObject(1, time(now));
+            s.setString(1, "released:" + lease.owner());
             s.setObject(2, time(now));
-            bindLease(s, 3, lease);
+            s.setObject(3, time(now));
+            bindLease(s, 4, lease);
         }) == 1;
     }
 

@@ -118,8 +118,9 @@ abstract class RunStoreContract {
         assertThat(finished.result()).isEqualTo("{\"status\":\"SUCCEEDED\"}");
         assertThat(finished.finishedAt()).isEqualTo(T0.plusSeconds(5));
 
-        // given up: the next claim takes it at once
+        // given up: the owner's next heartbeat does not keep it, and the next claim takes it at once
         assertThat(store.release(running, T0.plusSeconds(61))).isTrue();
+        assertThat(store.renew("node-a#1", T0.plusSeconds(200))).isZero();
         assertThat(store.claim("node-b", "node-b#1", T0.plusSeconds(62), LEASE, 10)).hasSize(1);
     }
 
