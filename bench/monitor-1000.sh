@@ -6,6 +6,7 @@
 #   bench/monitor-1000.sh
 #   bench/monitor-1000.sh --monitors 2000 --seconds 120
 #   bench/monitor-1000.sh --flags ""                 # JVM defaults for the app
+#   bench/monitor-1000.sh --postgres                 # the run store on a PostgreSQL started by the bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -178,9 +178,11 @@ public class AppConfiguration implements CamelConfiguration {
                 settings.get("cognigy.store.user", ""), password, Path.of(settings.require("cognigy.data.dir")),
                 settings.requireInt("cognigy.store.pool-size"), settings.requireMillis("cognigy.store.connect-timeout-ms"));
         var dataSource = dev.cognigyops.store.StoreSetup.open(config);
+        var durableHolder = new dev.cognigyops.store.DurableRuns[1];
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
+                durableHolder[0].sayCheckpointCost();
                 dataSource.close();
             }
         });
@@ -190,6 +192,7 @@ public class AppConfiguration implements CamelConfiguration {
                 settings.requireSeconds("cognigy.cluster.lease-seconds"),
                 settings.requireSeconds("cognigy.store.reads-checkpoint-seconds"),
                 settings.requireMillis("cognigy.store.retry-ms"), clock);
+        durableHolder[0] = durable;
         context.getCamelContextExtension().addInterceptStrategy(new dev.cognigyops.store.CheckpointEveryStep(durable));
         context.getRegistry().bind("durableRuns", durable);
         org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("run store: {} (this instance: {})", config.shownUrl(),

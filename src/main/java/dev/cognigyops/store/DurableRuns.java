@@ -42,6 +42,8 @@ public final class DurableRuns {
     /** Runs given up while the store was away: their leases are released once it answers again. */
     private final Map<String, RunLease> toRelease = new ConcurrentHashMap<>();
     private volatile boolean storeAway;
+    private final CheckpointTimings timings = new CheckpointTimings();
+    private volatile long periodStartMs;
 
     public DurableRuns(RunStore store, String node, String incarnation, Duration lease, Duration readsCheckpointInterval,
                        Duration retryFor, Clock clock) {
@@ -111,8 +113,10 @@ public final class DurableRuns {
         String phase = next.phase().name();
         String state = Json.write(next);
         boolean written;
+        long start = System.nanoTime();
         try {
             written = retrying("save the checkpoint of run " + run.runId(), () -> store.checkpoint(held, phase, state, now));
+            timings.saved(System.nanoTime() - start);
         } catch (StoreException e) {
             toRelease.put(run.runId(), held);
             throw new CheckpointNotSaved(run.runId(), phase, e);
@@ -174,6 +178,7 @@ public final class DurableRuns {
             }
             int renewed = store.renew(owner, now.plus(lease));
             storeAnswers();
+            sayWhatCheckpointsCost(now.toEpochMilli(), renewed);
             return renewed;
         } catch (StoreException e) {
             storeAway(e);
@@ -193,6 +198,40 @@ public final class DurableRuns {
         } catch (StoreException e) {
             storeAway(e);
             return List.of();
+        }
+    }
+
+    /**
+     * Once a minute, when runs are held: how many checkpoints were saved and how long they took
+     * (until the metrics endpoint gives it).
+     */
+    private void sayWhatCheckpointsCost(long nowMs, int held) {
+        if (periodStartMs == 0) {
+            periodStartMs = nowMs;
+            return;
+        }
+        if (nowMs - periodStartMs < 60_000) {
+            return;
+        }
+        sayCheckpointCost(nowMs, held);
+    }
+
+    /** What checkpoints cost since the last time it was said (also when the service stops). */
+    public void sayCheckpointCost() {
+        if (store != null && periodStartMs != 0) {
+            sayCheckpointCost(clock.millis(), -1);
+        }
+    }
+
+    private synchronized void sayCheckpointCost(long nowMs, int held) {
+        long elapsed = Math.max(1, nowMs - periodStartMs);
+        periodStartMs = nowMs;
+        CheckpointTimings.Period p = timings.take();
+        if (p.count() > 0 || held > 0) {
+            LOG.info(String.format(java.util.Locale.ROOT,
+                    "run store: %s%d checkpoints in %d s (%.1f/s), p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    held >= 0 ? held + " runs held, " : "", p.count(), elapsed / 1000, p.count() * 1000.0 / elapsed,
+                    p.p50Ms(), p.p99Ms(), p.maxMs()));
         }
     }
 

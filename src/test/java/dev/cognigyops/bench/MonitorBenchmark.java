@@ -61,6 +61,7 @@ public final class MonitorBenchmark {
         int seconds = 60;
         String flags = RECOMMENDED;
         boolean keep = false;
+        boolean postgres = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--monitors" -> monitors = Integer.parseInt(args[++i]);
@@ -68,13 +69,16 @@ public final class MonitorBenchmark {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--flags" -> flags = args[++i];
                 case "--keep" -> keep = true;
+                case "--postgres" -> postgres = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new MonitorBenchmark().run(monitors, interval, seconds, flags, keep);
+        new MonitorBenchmark().run(monitors, interval, seconds, flags, keep, postgres);
     }
 
-    void run(int monitors, int interval, int seconds, String flags, boolean keep) throws Exception {
+    void run(int monitors, int interval, int seconds, String flags, boolean keep, boolean postgres) throws Exception {
+        // the run store: embedded H2 in the app's data folder, or (--postgres) a PostgreSQL started here
+        dev.cognigyops.testsupport.PostgresServer pg = postgres ? dev.cognigyops.testsupport.PostgresServer.start() : null;
         Path home = Files.createTempDirectory("training-monitor-bench");
         // without TCP_NODELAY the JDK server's header and body writes meet delayed ACKs: 40 ms a call
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -114,6 +118,12 @@ public final class MonitorBenchmark {
         env.put("COGNIGY_AUDIT_FILE", home.resolve("audit/audit.jsonl").toString());
         env.put("COGNIGY_SPOOL_DIR", home.resolve("spool").toString());
         env.put("COGNIGY_DATA_DIR", home.resolve("data").toString());
+        if (pg != null) {
+            env.put("COGNIGY_STORE_URL", pg.createDatabase());
+            env.put("COGNIGY_STORE_USER", pg.user());
+            env.put("COGNIGY_STORE_PASSWORD", pg.password());
+        }
+        say("run store: " + (pg == null ? "embedded H2" : "PostgreSQL " + pg.jdbcUrl()));
         env.put("COGNIGY_INBOX_POLL_MS", "200");
         env.put("COGNIGY_INBOX_READ_LOCK_CHECK_MS", "10");
 
@@ -217,6 +227,15 @@ public final class MonitorBenchmark {
                         + "slots skipped: %d", pct(lateness, 50), pct(lateness, 99), pct(lateness, 100), skipped));
         say(String.format(Locale.ROOT, "lateness in the app (STATUS_CHECK lateness_ms, in the window): p50 %d ms, p99 %d ms, max %d ms (%d reads)",
                 pctMs(appLateness, 50), pctMs(appLateness, 99), pctMs(appLateness, 100), appLateness.size()));
+        // what the run store cost: the app's own once-a-minute summary lines
+        try (Stream<String> lines = Files.lines(home.resolve("app.log"))) {
+            lines.filter(l -> l.contains("run store: ") && l.contains("checkpoints"))
+                    .map(l -> l.substring(l.indexOf("run store: ")))
+                    .forEach(l -> say("app: " + l));
+        }
+        if (pg != null) {
+            pg.close();
+        }
         if (!keep) {
             try (Stream<Path> walk = Files.walk(home)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
