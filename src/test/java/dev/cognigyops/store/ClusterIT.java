@@ -1,0 +1,198 @@
+package dev.cognigyops.store;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.cognigyops.JarTestServers;
+import dev.cognigyops.support.Json;
+import dev.cognigyops.testsupport.AppProcess;
+import dev.cognigyops.testsupport.Fixtures;
+import dev.cognigyops.testsupport.PostgresServer;
+
+/**
+ * Two instances of the built jar, as a user runs them, on one PostgreSQL started by the test: a run
+ * whose instance is killed (SIGKILL) is resumed by the other once its lease has lapsed, with one
+ * result; a requestId that runs on one is refused on the other.
+ */
+class ClusterIT {
+
+    static final int LEASE_SECONDS = 6;
+    static PostgresServer postgres;
+
+    @TempDir
+    Path home;
+    JarTestServers servers;
+    String storeUrl;
+    final List<AppProcess> instances = new ArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void startServers() throws Exception {
+        servers = new JarTestServers("cluster-" + System.nanoTime());
+        storeUrl = postgres.createDatabase();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AppProcess app : instances) {
+            app.close();
+        }
+        servers.close();
+    }
+
+    /** An instance named {@code node}: its own inbox, audit file and working folder; the results folder and the store shared. */
+    AppProcess instance(String node) throws IOException {
+        Map<String, String> env = servers.env();
+        env.put("COGNIGY_CLUSTER_NODE_ID", node);
+        env.put("COGNIGY_CLUSTER_LEASE_SECONDS", Integer.toString(LEASE_SECONDS));
+        env.put("COGNIGY_CLUSTER_HEARTBEAT_MS", "1000");
+        env.put("COGNIGY_CLUSTER_CLAIM_INTERVAL_MS", "1000");
+        env.put("COGNIGY_STORE_URL", storeUrl);
+        env.put("COGNIGY_STORE_USER", postgres.user());
+        env.put("COGNIGY_STORE_PASSWORD", postgres.password());
+        env.put("COGNIGY_STORE_READS_CHECKPOINT_SECONDS", "0");
+        env.put("COGNIGY_INBOX_DIR", inbox(node).toString());
+        env.put("COGNIGY_RESULTS_DIR", home.resolve("results").toString());
+        env.put("COGNIGY_AUDIT_FILE", audit(node).toString());
+        env.put("COGNIGY_KAFKA_BROKERS", "");
+        AppProcess app = AppProcess.in(home.resolve("work-" + node)).env(env).start();
+        instances.add(app);
+        return app;
+    }
+
+    Path inbox(String node) {
+        return home.resolve("inbox-" + node);
+    }
+
+    Path audit(String node) {
+        return home.resolve("audit-" + node + "/audit.jsonl");
+    }
+
+    static void drop(Path inbox, String name, String request) throws IOException {
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("." + name), request);
+        Files.move(inbox.resolve("." + name), inbox.resolve(name));
+    }
+
+    static String monitorRequest(String requestId, String jobId) {
+        ObjectNode request = Fixtures.object("trainingmonitor/request.json");
+        request.put("requestId", requestId);
+        ((ObjectNode) request.get("payload")).put("jobId", jobId)
+                .putObject("policy").put("maxStagnationSeconds", 3600);
+        return Json.write(request);
+    }
+
+    void jobIs(String jobId, String state) {
+        ObjectNode status = Fixtures.object("trainingmonitor/job-status.json");
+        status.put("job_id", jobId).put("state", state);
+        if (!state.equals("RUNNING")) {
+            status.put("completed_at", "2026-11-21T07:00:00Z");
+        }
+        servers.cognigy.stubFor(get(urlEqualTo("/api/v2/projects/proj-7/ai/train/" + jobId + "/status"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(Json.write(status))));
+    }
+
+    int reads(String jobId) {
+        return servers.cognigy.findAll(getRequestedFor(urlEqualTo("/api/v2/projects/proj-7/ai/train/" + jobId + "/status"))).size();
+    }
+
+    static List<JsonNode> events(Path auditFile, String runId) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        if (Files.exists(auditFile)) {
+            for (String line : Files.readAllLines(auditFile)) {
+                JsonNode e = Json.parse(line);
+                if (runId.equals(e.path("runId").asText())) {
+                    events.add(e);
+                }
+            }
+        }
+        return events;
+    }
+
+    static long count(List<JsonNode> events, String action) {
+        return events.stream().filter(e -> action.equals(e.path("action").asText())).count();
+    }
+
+    @Test
+    void aRunWhoseInstanceIsKilledIsResumedByTheOtherOnceItsLeaseHasLapsed() throws Exception {
+        jobIs("job-cluster", "RUNNING");
+        AppProcess a = instance("node-a");
+        instance("node-b");
+        drop(inbox("node-a"), "watch.json", monitorRequest("watch-in-cluster", "job-cluster"));
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> reads("job-cluster") >= 3);
+        a.kill();
+        int readsAtKill = reads("job-cluster");
+
+        // node-b takes the run over once node-a's lease has lapsed, and goes on reading the same job
+        await().atMost(Duration.ofSeconds(LEASE_SECONDS + 30)).until(() -> reads("job-cluster") > readsAtKill);
+        jobIs("job-cluster", "COMPLETED");
+        Path result = home.resolve("results/watch-in-cluster.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+
+        assertThat(Json.MAPPER.readTree(result.toFile()).path("status").asText()).isEqualTo("SUCCEEDED");
+        List<JsonNode> onA = events(audit("node-a"), "watch-in-cluster");
+        List<JsonNode> onB = events(audit("node-b"), "watch-in-cluster");
+        assertThat(count(onA, "RUN_STARTED")).isEqualTo(1);
+        assertThat(count(onA, "RUN_FINISHED") + count(onB, "RUN_FINISHED")).isEqualTo(1);
+        assertThat(count(onB, "RUN_FINISHED")).isEqualTo(1);
+        JsonNode resumed = onB.stream().filter(e -> "RUN_RESUMED".equals(e.path("action").asText())).findFirst().orElseThrow();
+        assertThat(resumed.path("details").path("previousOwner").asText()).startsWith("node-a#");
+        assertThat(resumed.path("details").path("instance").asText()).startsWith("node-b#");
+        assertThat(resumed.path("details").path("checkpoint").asText()).isEqualTo("WATCHING");
+    }
+
+    @Test
+    void aRequestIdThatRunsOnOneInstanceIsRefusedOnTheOther() throws Exception {
+        jobIs("job-once", "RUNNING");
+        instance("node-a");
+        instance("node-b");
+        drop(inbox("node-a"), "first.json", monitorRequest("only-once", "job-once"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> reads("job-once") >= 1);
+
+        drop(inbox("node-b"), "again.json", monitorRequest("only-once", "job-once"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox("node-b").resolve(".done/again.json")));
+        jobIs("job-once", "COMPLETED");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(home.resolve("results/only-once.json")));
+
+        assertThat(count(events(audit("node-b"), "only-once"), "RUN_STARTED")).isZero();
+        assertThat(Files.readAllLines(audit("node-b"))).anySatisfy(line -> assertThat(line)
+                .contains("\"DUPLICATE_REQUEST\"").contains("\"duplicateOf\":\"only-once\""));
+        List<JsonNode> onA = events(audit("node-a"), "only-once");
+        assertThat(count(onA, "RUN_STARTED")).isEqualTo(1);
+        assertThat(count(onA, "RUN_FINISHED")).isEqualTo(1);
+    }
+}
