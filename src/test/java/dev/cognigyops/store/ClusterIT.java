@@ -75,6 +75,10 @@ class ClusterIT {
 
     /** An instance named {@code node}: its own inbox, audit file and working folder; the results folder and the store shared. */
     AppProcess instance(String node) throws IOException {
+        return instance(node, Map.of());
+    }
+
+    AppProcess instance(String node, Map<String, String> more) throws IOException {
         Map<String, String> env = servers.env();
         env.put("COGNIGY_CLUSTER_NODE_ID", node);
         env.put("COGNIGY_CLUSTER_LEASE_SECONDS", Integer.toString(LEASE_SECONDS));
@@ -88,6 +92,7 @@ class ClusterIT {
         env.put("COGNIGY_RESULTS_DIR", home.resolve("results").toString());
         env.put("COGNIGY_AUDIT_FILE", audit(node).toString());
         env.put("COGNIGY_KAFKA_BROKERS", "");
+        env.putAll(more);
         AppProcess app = AppProcess.in(home.resolve("work-" + node)).env(env).start();
         instances.add(app);
         return app;
@@ -194,5 +199,36 @@ class ClusterIT {
         List<JsonNode> onA = events(audit("node-a"), "only-once");
         assertThat(count(onA, "RUN_STARTED")).isEqualTo(1);
         assertThat(count(onA, "RUN_FINISHED")).isEqualTo(1);
+    }
+
+    @Test
+    void aKafkaRequestRunsOnceWhicheverInstanceOfTheGroupTakesIt() throws Exception {
+        jobIs("job-kafka", "COMPLETED");
+        try (var kafka = dev.cognigyops.testsupport.EmbeddedKafka.start()) {
+            kafka.createTopics("cluster.requests", "cluster.results", "cluster.audit", "cluster.dlt");
+            Map<String, String> sameGroup = Map.of(
+                    "COGNIGY_KAFKA_BROKERS", kafka.bootstrapServers(),
+                    "COGNIGY_KAFKA_GROUP_ID", "cluster-group",
+                    "COGNIGY_KAFKA_REQUESTS_TOPIC", "cluster.requests",
+                    "COGNIGY_KAFKA_RESULTS_TOPIC", "cluster.results",
+                    "COGNIGY_KAFKA_AUDIT_TOPIC", "cluster.audit",
+                    "COGNIGY_KAFKA_DEAD_LETTER_TOPIC", "cluster.dlt",
+                    "COGNIGY_KAFKA_POLL_TIMEOUT_MS", "500");
+            instance("node-a", sameGroup);
+            instance("node-b", sameGroup);
+            kafka.send("cluster.requests", "once", monitorRequest("from-the-topic", "job-kafka"));
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(home.resolve("results/from-the-topic.json")));
+            // asks for two: a second run, were there one, gets 10 s to publish its result too
+            List<String> results = kafka.readValues("cluster.results", 2, Duration.ofSeconds(10));
+
+            List<JsonNode> onA = events(audit("node-a"), "from-the-topic");
+            List<JsonNode> onB = events(audit("node-b"), "from-the-topic");
+            assertThat(count(onA, "RUN_STARTED") + count(onB, "RUN_STARTED")).isEqualTo(1);
+            assertThat(count(onA, "RUN_FINISHED") + count(onB, "RUN_FINISHED")).isEqualTo(1);
+            assertThat(results).hasSize(1);
+            assertThat(Json.parse(results.get(0)).path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(Json.parse(results.get(0)).path("trigger").asText()).isEqualTo("kafka");
+        }
     }
 }
