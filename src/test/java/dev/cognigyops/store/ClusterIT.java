@@ -231,4 +231,28 @@ class ClusterIT {
             assertThat(Json.parse(results.get(0)).path("trigger").asText()).isEqualTo("kafka");
         }
     }
+
+    @Test
+    void anInstanceStoppedWithSigtermLeavesItsRunCheckpointedAndItGoesOnWhenTheInstanceIsBack() throws Exception {
+        jobIs("job-term", "RUNNING");
+        AppProcess first = instance("node-t", Map.of("CAMEL_MAIN_SHUTDOWNTIMEOUT", "5"));
+        drop(inbox("node-t"), "term.json", monitorRequest("through-a-restart", "job-term"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> reads("job-term") >= 2);
+
+        first.close(); // SIGTERM: no new run is taken; the run in progress is left, checkpointed
+        assertThat(first.isAlive()).isFalse();
+        assertThat(Files.exists(home.resolve("results/through-a-restart.json"))).isFalse();
+        int readsAtStop = reads("job-term");
+
+        jobIs("job-term", "COMPLETED");
+        instance("node-t");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(home.resolve("results/through-a-restart.json")));
+        assertThat(reads("job-term")).isGreaterThan(readsAtStop);
+        List<JsonNode> events = events(audit("node-t"), "through-a-restart");
+        assertThat(count(events, "RUN_STARTED")).isEqualTo(1);
+        assertThat(count(events, "RUN_RESUMED")).isEqualTo(1);
+        assertThat(count(events, "RUN_FINISHED")).isEqualTo(1);
+        assertThat(Json.MAPPER.readTree(home.resolve("results/through-a-restart.json").toFile()).path("status").asText())
+                .isEqualTo("SUCCEEDED");
+    }
 }
