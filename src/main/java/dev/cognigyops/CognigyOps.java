@@ -40,7 +40,18 @@ public final class CognigyOps {
             System.exit(runOnce(Path.of(args[1])));
         }
         Main main = new Main(CognigyOps.class);
-        main.run(args);
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            // a run store that cannot be reached, or is newer than this program: one line, no stack trace
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof dev.cognigyops.store.StoreException store) {
+                    System.err.println("cognigy-ops cannot start: " + store.getMessage());
+                    System.exit(1);
+                }
+            }
+            throw e;
+        }
     }
 
     /**
