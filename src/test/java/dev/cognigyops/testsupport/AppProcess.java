@@ -56,6 +56,12 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** One JVM flag as it is, spaces and all (a -D whose value is a cron or JSON). */
+    public AppProcess flag(String flag) {
+        flags.add(flag);
+        return this;
+    }
+
     public AppProcess env(String name, String value) {
         env.put(name, value);
         return this;
@@ -126,6 +132,13 @@ public final class AppProcess implements AutoCloseable {
 
     public String stderr() {
         return read(workDir.resolve("stderr.txt"));
+    }
+
+    /** SIGKILL, as a crash or a lost machine ends it: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     /** SIGTERM, then at most 30 s for a graceful stop before SIGKILL. */
