@@ -195,9 +195,53 @@ public class AppConfiguration implements CamelConfiguration {
         durableHolder[0] = durable;
         context.getCamelContextExtension().addInterceptStrategy(new dev.cognigyops.store.CheckpointEveryStep(durable));
         context.getRegistry().bind("durableRuns", durable);
+        schedulesInTheStore(context, settings, dataSource, durable.owner());
         org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("run store: {} (this instance: {})", config.shownUrl(),
                 durable.owner());
         return durable;
+    }
+
+    /**
+     * The schedules, in service mode: Quartz's clustered JDBC job store in the run store's database, on its
+     * pool, so that instances sharing the store fire each due time once (docs/contract.md#durable-runs).
+     * Quartz is left alone (in memory, unused) when no schedule is configured.
+     */
+    private static void schedulesInTheStore(CamelContext context, Settings settings, javax.sql.DataSource dataSource,
+                                            String instanceId) {
+        var schedules = dev.cognigyops.triggers.Schedules.from(context.getPropertiesComponent());
+        if (schedules.isEmpty()) {
+            return;
+        }
+        String pool = dev.cognigyops.store.RunStoreConnections.register(dataSource);
+        var config = new dev.cognigyops.triggers.ScheduleStore.Config(dev.cognigyops.store.StoreDatabase.of(dataSource), pool,
+                instanceId, settings.requireInt("cognigy.runs.concurrency"),
+                settings.requireSeconds("cognigy.schedule.misfire-grace-seconds"), settings.requireMillis("cognigy.cluster.heartbeat-ms"));
+        var quartz = context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class);
+        quartz.setProperties(dev.cognigyops.triggers.ScheduleStore.quartzProperties(config));
+        // one scheduler name on every instance: that is what makes them one cluster
+        quartz.setPrefixInstanceName(false);
+        quartz.addScheduleInitTask(new dev.cognigyops.triggers.StoredSchedules(schedules));
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                // before the routes stop: a due time this instance took but could no longer run would be lost
+                // (camel-quartz fires it into a stopped route); in standby Quartz gives it back to the others
+                var scheduler = quartz.getScheduler();
+                try {
+                    if (scheduler != null && scheduler.isStarted() && !scheduler.isShutdown()) {
+                        scheduler.standby();
+                    }
+                } catch (org.quartz.SchedulerException e) {
+                    org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).warn("the schedules could not be handed to "
+                            + "the other instances before the stop: {}", e.getMessage());
+                }
+            }
+
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                dev.cognigyops.store.RunStoreConnections.unregister(pool);
+            }
+        });
     }
 
     private static String hostName() {

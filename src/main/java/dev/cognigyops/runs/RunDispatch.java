@@ -33,6 +33,8 @@ public final class RunDispatch {
     public static final String TRIGGER = "runTrigger";
     public static final String SOURCE = "runSource";
     public static final String OPERATION_HINT = "runOperationHint";
+    /** Optional: the due time (a {@link java.util.Date}) of the schedule that sent the request. */
+    public static final String DUE_AT = "runDueAt";
     /** Optional: the request's size in bytes as its trigger knows it before reading it (a file's length). */
     public static final String DECLARED_SIZE = "runRequestSize";
     /** Optional: the saved state (JSON) of the run's operation to go on from instead of starting anew. */
@@ -125,6 +127,7 @@ public final class RunDispatch {
             details.put("requestId", run.requestId());
             details.put("trigger", trigger.label());
             details.put("source", source);
+            putDueAt(exchange, details);
             details.put("running", ledger.isRunning(run.runId()));
             audit.record(RunIds.newRunId(clock.instant()), run.operation(), "DUPLICATE_REQUEST", "IGNORED",
                     "request:" + run.requestId(), details);
@@ -137,11 +140,20 @@ public final class RunDispatch {
         details.put("trigger", trigger.label());
         details.put("source", source);
         details.put("requestId", run.requestId());
+        putDueAt(exchange, details);
         audit.record(run, "RUN_STARTED", run.isAccepted() ? "ACCEPTED" : "REJECTED", resource(run), details);
         if (run.isRejected()) {
             log.warn("rejected {} from {} ({}): {}", run.runId(), source, trigger.label(), run.errorMessage());
         } else {
             log.info("run {} started: {} from {} ({})", run.runId(), run.operation(), source, trigger.label());
+        }
+    }
+
+    /** A scheduled run says which due time it answers. */
+    private static void putDueAt(Exchange exchange, Map<String, Object> details) {
+        java.util.Date dueAt = exchange.getProperty(DUE_AT, java.util.Date.class);
+        if (dueAt != null) {
+            details.put("dueAt", dueAt.toInstant().toString());
         }
     }
 

@@ -14,7 +14,8 @@ import org.flywaydb.core.api.MigrationState;
 /**
  * Opens the run store at start: a connection pool on the embedded H2 file in {@code cognigy.data.dir}
  * (nothing to install or start) or on the database {@code cognigy.store.url} names (PostgreSQL for a
- * cluster), then creates or migrates its tables with Flyway, the same migrations for both. It refuses,
+ * cluster), then creates or migrates its tables with Flyway: the common migrations ({@code db/migration}) and
+ * those written for the database in use ({@code db/vendor/<database>}, {@link StoreDatabase}). It refuses,
  * with one clear message, a database it cannot reach and a schema newer than this program.
  */
 public final class StoreSetup {
@@ -92,10 +93,14 @@ public final class StoreSetup {
         }
     }
 
+    /** Where the migrations every database runs live; each database's own ones are in {@link StoreDatabase#migrations()}. */
+    static final String COMMON_MIGRATIONS = "classpath:db/migration";
+
     static void migrate(javax.sql.DataSource dataSource, Config config) {
+        // one version sequence over both folders: a version is either common or written once per database
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(COMMON_MIGRATIONS, StoreDatabase.of(dataSource).migrations())
                 .table("schema_history")
                 .load();
         MigrationInfo newer = null;

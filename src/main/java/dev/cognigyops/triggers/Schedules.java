@@ -74,6 +74,20 @@ public final class Schedules implements RouteTemplateParameterSource {
         return s.request();
     }
 
+    /**
+     * The schedules the job store keeps that the configuration no longer names: a schedule taken out of
+     * the settings is taken out of the store, or it would go on firing (with no route to run it).
+     */
+    public Set<String> stale(Set<String> stored) {
+        Set<String> stale = new java.util.TreeSet<>(stored);
+        stale.removeAll(schedules.keySet());
+        return stale;
+    }
+
+    public boolean isEmpty() {
+        return schedules.isEmpty();
+    }
+
     @Override
     public Set<String> routeIds() {
         return schedules.keySet();

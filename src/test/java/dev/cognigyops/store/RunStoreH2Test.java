@@ -53,6 +53,22 @@ class RunStoreH2Test extends RunStoreContract {
     }
 
     @Test
+    void theEmbeddedStoreHasTheSchedulesQuartzTablesInLowerCaseAsQuartzQueriesThem() throws Exception {
+        HikariDataSource ds = StoreSetup.open(config(dataDir.resolve("quartz")));
+        opened.add(ds);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             var r = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'qrtz%' ORDER BY 1")) {
+            List<String> tables = new ArrayList<>();
+            while (r.next()) {
+                tables.add(r.getString(1));
+            }
+            assertThat(tables).containsExactly("qrtz_blob_triggers", "qrtz_calendars", "qrtz_cron_triggers",
+                    "qrtz_fired_triggers", "qrtz_job_details", "qrtz_locks", "qrtz_paused_trigger_grps",
+                    "qrtz_scheduler_state", "qrtz_simple_triggers", "qrtz_simprop_triggers", "qrtz_triggers");
+        }
+    }
+
+    @Test
     void aSchemaNewerThanTheProgramIsRefusedWithAClearMessage() throws Exception {
         Path dir = dataDir.resolve("newer");
         HikariDataSource ds = StoreSetup.open(config(dir));
@@ -65,7 +81,7 @@ class RunStoreH2Test extends RunStoreContract {
 
         assertThatThrownBy(() -> StoreSetup.open(config(dir)))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("has schema version 99, newer than this program knows (1)");
+                .hasMessageContaining("has schema version 99, newer than this program knows (3)");
     }
 
     @Test

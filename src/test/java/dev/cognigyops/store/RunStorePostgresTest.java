@@ -58,14 +58,33 @@ class RunStorePostgresTest extends RunStoreContract {
     void theMigrationsCreateTheTablesOnAnEmptyDatabaseAndRunOnce() throws Exception {
         String url = postgres.createDatabase();
         HikariDataSource first = StoreSetup.open(config(url));
+        int applied = appliedMigrations(first);
         first.close();
         // a second start finds the schema at its version and changes nothing
         HikariDataSource second = StoreSetup.open(config(url));
         opened.add(second);
+        assertThat(appliedMigrations(second)).isEqualTo(applied);
+        // the common migrations and PostgreSQL's own (the schedules' Quartz tables, V3)
         try (var c = second.getConnection(); var s = c.createStatement();
+             var r = s.executeQuery("SELECT version FROM schema_history WHERE success ORDER BY installed_rank")) {
+            List<String> versions = new ArrayList<>();
+            while (r.next()) {
+                versions.add(r.getString(1));
+            }
+            assertThat(versions).contains("1", "3");
+        }
+        try (var c = second.getConnection(); var s = c.createStatement();
+             var r = s.executeQuery("SELECT count(*) FROM qrtz_triggers")) {
+            r.next();
+            assertThat(r.getInt(1)).isZero();
+        }
+    }
+
+    private static int appliedMigrations(HikariDataSource ds) throws Exception {
+        try (var c = ds.getConnection(); var s = c.createStatement();
              var r = s.executeQuery("SELECT count(*) FROM schema_history WHERE success")) {
             r.next();
-            assertThat(r.getInt(1)).isEqualTo(1);
+            return r.getInt(1);
         }
     }
 

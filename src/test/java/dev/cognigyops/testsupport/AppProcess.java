@@ -56,6 +56,12 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** One JVM flag as it is, spaces and all (a -D whose value is a cron or JSON). */
+    public AppProcess flag(String flag) {
+        flags.add(flag);
+        return this;
+    }
+
     public AppProcess env(String name, String value) {
         env.put(name, value);
         return this;
