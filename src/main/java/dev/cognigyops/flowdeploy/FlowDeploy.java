@@ -346,6 +346,24 @@ public final class FlowDeploy implements Operation {
         return body;
     }
 
+    /**
+     * Step of a resumed run, before an import that may have been sent before the crash: when the
+     * target has the flow at the version being pushed (deployed or on its way), the import was taken.
+     */
+    public FlowDeployRun importFoundInTarget(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run,
+                                             @Body JsonNode answer, @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        String id = run.currentFlow();
+        String pushedVersion = run.flows().get(id).path("version").asText();
+        VerifyStatus found = VerifyStatus.of(Json.text(answer, "status"));
+        if (pushedVersion.equals(Json.text(answer, "version"))
+                && (found == VerifyStatus.DEPLOYED || found == VerifyStatus.PENDING)) {
+            audit.record(context, "FLOW_IMPORT_FOUND", "SUCCESS", run.resource(id),
+                    Map.of("version", pushedVersion, "status", String.valueOf(Json.text(answer, "status"))));
+            return run.imported();
+        }
+        return run;
+    }
+
     /** Step: the import was taken; from now on the flow is one to roll back on failure. */
     public FlowDeployRun flowImported(@ExchangeProperty(FlowDeployRun.PROPERTY) FlowDeployRun run) {
         return run.imported();

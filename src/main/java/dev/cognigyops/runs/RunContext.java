@@ -42,6 +42,7 @@ public final class RunContext {
     private volatile RunLease lease;
     private volatile Instant lastCheckpointAt;
     private volatile boolean abandoned;
+    private final java.util.concurrent.atomic.AtomicBoolean reconciled = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Runnable> whenFinished = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RunContext(String runId, String requestId, String operation, Trigger trigger, String source, Instant startedAt,
@@ -98,6 +99,15 @@ public final class RunContext {
     public Instant lastCheckpointAt() { return lastCheckpointAt; }
 
     public void checkpointed(Instant at) { this.lastCheckpointAt = at; }
+
+    /**
+     * True once, at the first step that asks, when the run goes on from a saved state: a step that
+     * changes something may have been in flight when it was saved, and is reconciled with what can be
+     * read before it is sent again.
+     */
+    public boolean firstStepSinceResume() {
+        return resumeFrom != null && reconciled.compareAndSet(false, true);
+    }
 
     /** The run stops here without a result: another instance holds it, or it is left to be resumed. */
     public boolean isAbandoned() { return abandoned; }

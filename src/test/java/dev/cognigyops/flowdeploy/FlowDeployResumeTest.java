@@ -140,4 +140,20 @@ class FlowDeployResumeTest extends AppTestSupport {
                 "flow_c=rolled_back", "flow_d=failed");
         assertThat(s3().sseRequested(bucket, "manifests/" + ENV + "/resumed-fails.json")).isTrue();
     }
+
+    @Test
+    void aPushInFlightAtTheCrashIsNotSentAgainWhenTheTargetAlreadyHasTheFlowAtItsVersion() throws Exception {
+        // flow_c's import reached the target before the crash, but the run had not recorded it
+        stubs.flowInTarget("flow_c", "2.0.0", "deployed", 201);
+        stubs.flowInTarget("flow_d", "1.0.0", "deployed", 201);
+
+        JsonNode result = resume("resumed-in-flight", savedBetweenSecondAndThirdPush("resumed-in-flight"));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        nothingBeforeTheThirdPushIsDoneAgain();
+        cognigy.verify(exactly(0), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_c"))));
+        cognigy.verify(exactly(1), postRequestedFor(urlPathEqualTo(IMPORT)).withRequestBody(matchingJsonPath("$.flow.id", equalTo("flow_d"))));
+        assertThat(auditActions("resumed-in-flight")).contains("FLOW_IMPORT_FOUND");
+        assertThat(result.path("output").path("deployed").toString()).isEqualTo("[\"flow_a\",\"flow_b\",\"flow_c\",\"flow_d\"]");
+    }
 }
