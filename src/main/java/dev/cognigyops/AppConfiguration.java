@@ -217,13 +217,12 @@ public class AppConfiguration implements CamelConfiguration {
 
     /**
      * The file route's read lock: each dropped file is taken by one instance of those that watch the
-     * inbox, through the run store. The command line has no file route (it is never started) and no
-     * store: the route's endpoint gets a repository in memory, never used.
+     * inbox, through the run store. The command line has no store, and its file route never starts.
      */
-    private static org.apache.camel.spi.IdempotentRepository inboxClaims(CamelContext context, Settings settings,
+    private static dev.cognigyops.store.InboxClaims inboxClaims(CamelContext context, Settings settings,
             dev.cognigyops.store.DurableRuns durable, Clock clock) {
         if (durable == null) {
-            return org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository.memoryIdempotentRepository();
+            return dev.cognigyops.store.InboxClaims.off();
         }
         return new dev.cognigyops.store.InboxClaims(
                 context.getRegistry().lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class), durable.node(),

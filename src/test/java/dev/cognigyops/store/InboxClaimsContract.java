@@ -192,6 +192,20 @@ abstract class InboxClaimsContract {
     }
 
     @Test
+    void theCommandLinesClaimsAreThisProcesssAndHaveNothingToRenew() {
+        var off = InboxClaims.off();
+
+        assertThat(off.add(FILE)).isTrue();
+        assertThat(off.add(FILE)).isFalse();
+        assertThat(off.contains(FILE)).isTrue();
+        assertThat(off.confirm(FILE)).isTrue();
+        assertThat(off.renew()).isZero();
+        assertThat(off.remove(FILE)).isTrue();
+        assertThat(off.contains(FILE)).isFalse();
+        assertThat(instance("node-a", 1).add(FILE)).as("nothing of it is in the store").isTrue();
+    }
+
+    @Test
     void aLongPathIsStoredByItsStartAndItsHashAndStillTellsFilesApart() {
         var a = instance("node-a", 1);
         var b = instance("node-b", 1);
