@@ -59,6 +59,8 @@ public final class InboxClaims extends ServiceSupport implements IdempotentRepos
     private final Clock clock;
     /** The keys this instance holds, stored form: the heartbeat renews these, and only these. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Whether the last renewal found the store away (said once, not at every beat). */
+    private volatile boolean away;
 
     /** {@code owner}: this instance, {@code node#incarnation}, as in the runs it owns. */
     public InboxClaims(DataSource dataSource, String node, String owner, Duration lease, Clock clock) {
@@ -172,7 +174,8 @@ public final class InboxClaims extends ServiceSupport implements IdempotentRepos
     /**
      * The heartbeat: every claim this instance holds is kept until {@code now + lease}. A claim found
      * no longer this instance's (its lease lapsed and another took it over) is forgotten. Returns how
-     * many were renewed.
+     * many were renewed; 0 while the store is away (the claims lapse if it stays away longer than the
+     * lease, as the runs' leases do).
      */
     public int renew() {
         List<String> keys = List.copyOf(held);
@@ -198,9 +201,18 @@ public final class InboxClaims extends ServiceSupport implements IdempotentRepos
                     renewed++;
                 }
             }
+            if (away) {
+                away = false;
+                LOG.info("the inbox claims of {} are renewed again", owner);
+            }
             return renewed;
         } catch (SQLException e) {
-            throw new StoreException("the run store could not renew the inbox claims of " + owner, e);
+            if (!away) {
+                away = true;
+                LOG.warn("{}; they lapse if it stays away for {} s", new StoreException("the run store could not renew the"
+                        + " inbox claims of " + owner, e).getMessage(), lease.toSeconds());
+            }
+            return 0;
         }
     }
 

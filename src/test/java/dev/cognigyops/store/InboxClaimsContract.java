@@ -149,6 +149,7 @@ abstract class InboxClaimsContract {
         assertThat(a.add(FILE)).isTrue();
 
         outage.set(true);
+        assertThat(a.renew()).as("the heartbeat goes on while the store is away").isZero();
         assertThat(a.add("during-outage.json")).as("no claim while the store is away").isFalse();
         assertThat(a.remove(FILE)).as("the release fails quietly").isFalse();
         outage.set(false);
