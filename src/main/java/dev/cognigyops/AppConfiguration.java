@@ -109,8 +109,9 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("trainingMonitor", trainingMonitor);
         operations.add(trainingMonitor);
 
+        var durable = durableRuns(context, settings, clock);
         var flowDeploy = new dev.cognigyops.flowdeploy.FlowDeploy(settings, new dev.cognigyops.flowdeploy.FlowSchema(),
-                new ArtifactStore(s3, clock), audit, clock);
+                new ArtifactStore(s3, clock), audit, environmentLocks(context, durable, clock), clock);
         registry.bind("flowDeploy", flowDeploy);
         operations.add(flowDeploy);
 
@@ -141,10 +142,10 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("topicOutbox", outbox);
         registry.bind("webhookOutcome", new dev.cognigyops.webhooks.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
-        var durable = durableRuns(context, settings, clock);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
                 settings.requireLong("cognigy.requests.max-bytes"), durable));
         registry.bind("inbox", new Inbox());
+        registry.bind("inboxClaims", inboxClaims(context, settings, durable, clock));
         registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests,
                 settings.requireLong("cognigy.requests.max-bytes")));
         registry.bind("outboundCalls", calls);
@@ -196,6 +197,7 @@ public class AppConfiguration implements CamelConfiguration {
         context.getCamelContextExtension().addInterceptStrategy(new dev.cognigyops.store.CheckpointEveryStep(durable));
         context.getRegistry().bind("durableRuns", durable);
         schedulesInTheStore(context, settings, dataSource, durable.owner());
+        context.getRegistry().bind("runStoreDataSource", dataSource);
         org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("run store: {} (this instance: {})", config.shownUrl(),
                 durable.owner());
         return durable;
@@ -242,6 +244,33 @@ public class AppConfiguration implements CamelConfiguration {
                 dev.cognigyops.store.RunStoreConnections.unregister(pool);
             }
         });
+    }
+
+    /**
+     * flow-deploy's one deployment per environment: in the run store, so that it holds across every
+     * instance on it (docs/contract.md#flow-deploy); on the command line, which has no store, in this process.
+     */
+    private static dev.cognigyops.flowdeploy.EnvironmentLocks environmentLocks(CamelContext context,
+            dev.cognigyops.store.DurableRuns durable, Clock clock) {
+        if (durable == null) {
+            return new dev.cognigyops.flowdeploy.InProcessEnvironmentLocks();
+        }
+        return new dev.cognigyops.store.StoredEnvironmentLocks(
+                context.getRegistry().lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class), durable.owner(), clock);
+    }
+
+    /**
+     * The file route's read lock: each dropped file is taken by one instance of those that watch the
+     * inbox, through the run store. The command line has no store, and its file route never starts.
+     */
+    private static dev.cognigyops.store.InboxClaims inboxClaims(CamelContext context, Settings settings,
+            dev.cognigyops.store.DurableRuns durable, Clock clock) {
+        if (durable == null) {
+            return dev.cognigyops.store.InboxClaims.off();
+        }
+        return new dev.cognigyops.store.InboxClaims(
+                context.getRegistry().lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class), durable.node(),
+                durable.owner(), settings.requireSeconds("cognigy.cluster.lease-seconds"), clock);
     }
 
     private static String hostName() {

@@ -1,25 +1,22 @@
 package dev.cognigyops.flowdeploy;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-
 /**
- * One flow-deploy at a time per target environment, in this process. Two at once would interleave
- * their pushes, and the one that fails would roll flows back over what the other just deployed
- * (its "previous versions" were read while the other was pushing). Not a lock across instances.
+ * One flow-deploy at a time per target environment (docs/contract.md#flow-deploy). Two at once would
+ * interleave their pushes, and the one that fails would roll flows back over what the other just
+ * deployed (its "previous versions" were read while the other was pushing).
+ * <p>
+ * In the service the locks are in the run store ({@link dev.cognigyops.store.StoredEnvironmentLocks}),
+ * so the rule holds across every instance on that store; on the command line, which has no store,
+ * they are this process's ({@link InProcessEnvironmentLocks}).
  */
-public final class EnvironmentLocks {
+public interface EnvironmentLocks {
 
-    private final ConcurrentMap<String, String> holders = new ConcurrentHashMap<>();
+    /**
+     * Claims {@code environment} for {@code runId}; returns null when the run holds it now (also when
+     * it held it already, e.g. a resumed run), else the id of the run that holds it.
+     */
+    String claim(String environment, String runId);
 
-    /** Claims {@code environment} for {@code runId}; returns null when claimed, else the run that holds it. */
-    public String claim(String environment, String runId) {
-        String holder = holders.putIfAbsent(environment, runId);
-        return holder == null || holder.equals(runId) ? null : holder;
-    }
-
-    /** Releases {@code environment} if {@code runId} holds it. */
-    public void release(String environment, String runId) {
-        holders.remove(environment, runId);
-    }
+    /** Releases {@code environment} if {@code runId} holds it; never throws. */
+    void release(String environment, String runId);
 }

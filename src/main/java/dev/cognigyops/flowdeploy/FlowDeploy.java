@@ -64,10 +64,12 @@ public final class FlowDeploy implements Operation {
     private final ArtifactStore store;
     private final AuditLog audit;
     private final Clock clock;
-    private final EnvironmentLocks locks = new EnvironmentLocks();
+    private final EnvironmentLocks locks;
 
-    public FlowDeploy(Settings settings, FlowSchema schema, ArtifactStore store, AuditLog audit, Clock clock) {
+    public FlowDeploy(Settings settings, FlowSchema schema, ArtifactStore store, AuditLog audit, EnvironmentLocks locks,
+                      Clock clock) {
         this.settings = settings;
+        this.locks = locks;
         this.schema = schema;
         this.store = store;
         this.audit = audit;

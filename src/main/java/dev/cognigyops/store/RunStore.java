@@ -226,16 +226,16 @@ public final class RunStore {
         s.setString(from + 3, RUNNING);
     }
 
-    private static OffsetDateTime time(Instant instant) {
+    static OffsetDateTime time(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet r, int column) throws SQLException {
+    static Instant instant(ResultSet r, int column) throws SQLException {
         OffsetDateTime t = r.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
+    static boolean isUniqueViolation(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             if ("23505".equals(x.getSQLState())) {
                 return true;

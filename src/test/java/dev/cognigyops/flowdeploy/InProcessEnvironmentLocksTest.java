@@ -4,11 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class EnvironmentLocksTest {
+class InProcessEnvironmentLocksTest {
 
     @Test
     void oneRunPerEnvironmentUntilItReleases() {
-        var locks = new EnvironmentLocks();
+        var locks = new InProcessEnvironmentLocks();
 
         assertThat(locks.claim("env-prod", "run-1")).isNull();
         assertThat(locks.claim("env-prod", "run-2")).isEqualTo("run-1");
