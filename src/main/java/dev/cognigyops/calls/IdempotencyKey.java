@@ -21,6 +21,18 @@ public final class IdempotencyKey {
     private IdempotencyKey() {
     }
 
+    /**
+     * A webhook's event id, sent as its {@code Idempotency-Key}: {@code <runId>:<action>}. Its body
+     * carries the time it was built, so the body is not part of it: a webhook whose delivery was
+     * unknown at a crash is delivered again with the same id, and the receiver can drop the repeat.
+     */
+    public static String ofWebhook(String runId, OutboundCall call) {
+        if (runId == null) {
+            return null;
+        }
+        return runId + ":" + (call.action() == null || call.action().isBlank() ? "WEBHOOK" : call.action());
+    }
+
     /** The key of this run's call, or null when the call changes nothing. */
     public static String of(String runId, OutboundCall call) {
         if (runId == null || !CHANGING.contains(call.method().toUpperCase(Locale.ROOT))) {

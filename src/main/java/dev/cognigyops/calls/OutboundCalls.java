@@ -103,13 +103,14 @@ public final class OutboundCalls {
         }
         message.setHeader("Accept", "application/json");
         call.headers().forEach(message::setHeader);
-        if (call.bearer()) {
-            // the same on every retry and after a resume: the tenant can tell a repeat from a new request
-            RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-            String key = IdempotencyKey.of(run == null ? null : run.runId(), call);
-            if (key != null) {
-                message.setHeader(IdempotencyKey.HEADER, key);
-            }
+        // the same on every retry and after a resume: the tenant (or a webhook's receiver) can tell a
+        // repeat from a new request
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        String key = call.bearer() ? IdempotencyKey.of(run == null ? null : run.runId(), call)
+                : OutboundCall.WEBHOOK_RETRY.equals(call.retrySettings()) ? IdempotencyKey.ofWebhook(run == null ? null : run.runId(), call)
+                : null;
+        if (key != null) {
+            message.setHeader(IdempotencyKey.HEADER, key);
         }
         if (call.body() != null) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -52,4 +52,14 @@ class IdempotencyKeyTest {
     void aCallOutsideARunCarriesNoKey() throws Exception {
         assertThat(IdempotencyKey.of(null, call("POST", "/v1/x", "{}", "X"))).isNull();
     }
+
+    @Test
+    void aWebhookIsKeyedByItsRunAndActionWhateverItsBodySays() throws Exception {
+        OutboundCall first = OutboundCall.webhook("https://hooks.example/x", Json.parse("{\"timestamp\":\"10:00\"}"), "WEBHOOK_SENT", "r");
+        OutboundCall again = OutboundCall.webhook("https://hooks.example/x", Json.parse("{\"timestamp\":\"10:05\"}"), "WEBHOOK_SENT", "r");
+
+        assertThat(IdempotencyKey.ofWebhook("export-9", first)).isEqualTo("export-9:WEBHOOK_SENT")
+                .isEqualTo(IdempotencyKey.ofWebhook("export-9", again));
+        assertThat(IdempotencyKey.ofWebhook(null, first)).isNull();
+    }
 }
