@@ -27,13 +27,19 @@ public final class StoreSetup {
             return url == null || url.isBlank();
         }
 
-        /** The JDBC URL in use: the embedded one (H2 in PostgreSQL mode, so the same SQL runs on both) or the configured one. */
+        /**
+         * The JDBC URL in use: the embedded one (H2 in PostgreSQL mode, so the same SQL runs on both) or the
+         * configured one. WRITE_DELAY=0: H2 otherwise writes committed changes to its file from a background
+         * thread up to 500 ms later (more on a busy machine), so a kill -9 lost the last checkpoints and the
+         * resumed run repeated their steps (a second deployment created, a flow pushed again: CrashResumeIT).
+         * With it a commit is in the file (the operating system's cache) when it returns.
+         */
         public String jdbcUrl() {
             if (!embedded()) {
                 return url.trim();
             }
             return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("cognigy-ops") + ";MODE=PostgreSQL"
-                    + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
+                    + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         }
 
         /** The URL as it may be shown: no user information, no parameters (a password may hide there). */

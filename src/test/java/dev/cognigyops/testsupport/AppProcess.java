@@ -126,6 +126,30 @@ public final class AppProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The command the started process runs (its executable's path), as the operating system reports it. */
+    public String command() {
+        return process.info().command().orElse("(unknown)");
+    }
+
+    /**
+     * SIGKILL, as {@code kill -9}, the out-of-memory killer or a lost machine end it: no shutdown hook
+     * runs, nothing is flushed or released. Sent to the started process and to every process below it
+     * (the JVM itself, not only a {@code setpriv} wrapper should one stay in between). Returns the exit
+     * code, 137 (128 + 9) for a process the signal ended.
+     */
+    public int kill() throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : tree) {
+            p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the app did not end after SIGKILL");
+        }
+        return process.exitValue();
+    }
+
     public String stdout() {
         return read(workDir.resolve("stdout.txt"));
     }

@@ -19,17 +19,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 /** Training job status answers (seed 002's JobStatusResponse) served by WireMock, in sequence. */
-final class MonitorStubs {
+public final class MonitorStubs {
 
-    static final String PROJECT = "proj-7";
+    public static final String PROJECT = "proj-7";
 
     private final WireMockServer server;
 
-    MonitorStubs(WireMockServer server) {
+    public MonitorStubs(WireMockServer server) {
         this.server = server;
     }
 
-    static String statusPath(String jobId) {
+    public static String statusPath(String jobId) {
         return "/api/v2/projects/" + PROJECT + "/ai/train/" + jobId + "/status";
     }
 
@@ -38,7 +38,7 @@ final class MonitorStubs {
     }
 
     /** A run request watching {@code jobId} of {@value #PROJECT} (fixture trainingmonitor/request.json); {@code extraPayload} starts with a comma. */
-    static String request(String requestId, String jobId, String extraPayload) {
+    public static String request(String requestId, String jobId, String extraPayload) {
         ObjectNode request = Fixtures.object("trainingmonitor/request.json");
         ((ObjectNode) request.get("payload")).put("jobId", jobId);
         return Fixtures.runRequest(request, requestId, extraPayload);
@@ -59,7 +59,7 @@ final class MonitorStubs {
         return Json.write(status);
     }
 
-    static String status(String jobId, String state, double progress) {
+    public static String status(String jobId, String state, double progress) {
         return status(jobId, state, progress, 40, 50, "");
     }
 
@@ -85,7 +85,7 @@ final class MonitorStubs {
     }
 
     /** The status of {@code jobId} answers these responses, one per read; the last one stays. */
-    void responses(String jobId, List<ResponseDefinitionBuilder> responses) {
+    public void responses(String jobId, List<ResponseDefinitionBuilder> responses) {
         String scenario = "status-" + jobId;
         for (int i = 0; i < responses.size(); i++) {
             var stub = get(urlEqualTo(statusPath(jobId))).inScenario(scenario)
