@@ -10,7 +10,7 @@ RUN mvn -q -B package -Dmaven.test.skip=true
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app cognigy \
-    && mkdir -p /app /data/inbox /data/results /data/audit /data/spool \
+    && mkdir -p /app /data/inbox /data/results /data/audit /data/spool /data/store \
     && chown -R cognigy /app /data
 WORKDIR /app
 COPY --from=build /build/target/cognigy-ops.jar /app/cognigy-ops.jar
@@ -18,7 +18,9 @@ ENV COGNIGY_INBOX_DIR=/data/inbox \
     COGNIGY_RESULTS_DIR=/data/results \
     COGNIGY_AUDIT_FILE=/data/audit/audit.jsonl \
     COGNIGY_SPOOL_DIR=/data/spool \
+    COGNIGY_DATA_DIR=/data/store \
     JDK_JAVA_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=32m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
-VOLUME ["/data/inbox", "/data/results", "/data/audit", "/data/spool"]
+# /data/store holds the embedded run store (runs resumed after a crash); a cluster uses PostgreSQL instead
+VOLUME ["/data/inbox", "/data/results", "/data/audit", "/data/spool", "/data/store"]
 USER cognigy
 ENTRYPOINT ["java", "-jar", "/app/cognigy-ops.jar"]

@@ -56,6 +56,12 @@ public class AppConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // camel-main finds this class twice (camel.main.configuration-classes, and the package scan a
+        // main class turns on): configured twice, the service had two run-store pools and saved every
+        // checkpoint twice. The first configuration stands.
+        if (context.getRegistry().lookupByName("settings") != null) {
+            return;
+        }
         // a failure inside an operation is not retried or logged where it happens: calls retry in
         // direct:cognigy-call, and the dispatch turns every failure into the run's result and audit
         // event, logging unexpected ones (INTERNAL_ERROR) with their stack trace

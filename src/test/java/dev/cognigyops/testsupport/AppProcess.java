@@ -158,16 +158,6 @@ public final class AppProcess implements AutoCloseable {
         return read(workDir.resolve("stderr.txt"));
     }
 
-    /** SIGKILL, to the JVM and anything it runs under (setpriv): no shutdown hook, no graceful stop. */
-    public void kill() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-    }
-
     /** SIGTERM, then at most 30 s for a graceful stop before SIGKILL. */
     @Override
     public void close() throws InterruptedException {
