@@ -255,4 +255,33 @@ class ClusterIT {
         assertThat(Json.MAPPER.readTree(home.resolve("results/through-a-restart.json").toFile()).path("status").asText())
                 .isEqualTo("SUCCEEDED");
     }
+
+    @Test
+    void filesDroppedIntoAnInboxBothInstancesWatchRunOnceEach() throws Exception {
+        jobIs("job-shared", "COMPLETED");
+        Path shared = home.resolve("shared-inbox");
+        Map<String, String> sameInbox = Map.of("COGNIGY_INBOX_DIR", shared.toString());
+        instance("node-a", sameInbox);
+        instance("node-b", sameInbox);
+        // bare payloads: no requestId, so nothing but the inbox's claims keeps a file from running twice
+        int files = 8;
+        for (int i = 0; i < files; i++) {
+            ObjectNode payload = (ObjectNode) Fixtures.object("trainingmonitor/request.json").get("payload");
+            payload.put("jobId", "job-shared").putObject("policy").put("maxStagnationSeconds", 3600);
+            drop(shared.resolve("training-monitor"), "m" + i + ".json", Json.write(payload));
+        }
+
+        Path done = shared.resolve(".done/training-monitor");
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(done) && Files.list(done).count() == files);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.list(home.resolve("results")).count() == files);
+
+        long started = 0;
+        for (String node : List.of("node-a", "node-b")) {
+            if (Files.exists(audit(node))) {
+                started += Files.readAllLines(audit(node)).stream().filter(l -> l.contains("\"RUN_STARTED\"")).count();
+            }
+        }
+        assertThat(started).as("one run per dropped file across both instances").isEqualTo(files);
+        assertThat(Files.list(home.resolve("results")).count()).isEqualTo(files);
+    }
 }
