@@ -284,4 +284,41 @@ class ClusterIT {
         assertThat(started).as("one run per dropped file across both instances").isEqualTo(files);
         assertThat(Files.list(home.resolve("results")).count()).isEqualTo(files);
     }
+
+    @Test
+    void twoFlowDeploysToOneEnvironmentOnTwoInstancesDeployOnceAndRefuseTheOtherAsConflict() throws Exception {
+        var flows = new dev.cognigyops.flowdeploy.FlowStubs(servers.cognigy);
+        flows.listing(List.of(dev.cognigyops.flowdeploy.Flows.flow("flow_a", "2.0.0")), 100);
+        flows.flowInTarget("flow_a", "1.0.0", "deployed", 201);
+        // the listing takes a while: the first deployment holds the environment meanwhile
+        servers.cognigy.stubFor(get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                        dev.cognigyops.flowdeploy.FlowStubs.FLOWS)).atPriority(1)
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withFixedDelay(8000)
+                        .withBody(Json.write(listingOf("flow_a", "2.0.0")))));
+        instance("node-a");
+        instance("node-b");
+
+        drop(inbox("node-a"), "first.json", dev.cognigyops.flowdeploy.FlowStubs.request("deploy-first", ""));
+        await().atMost(Duration.ofSeconds(90)).until(() -> !servers.cognigy.findAll(getRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(dev.cognigyops.flowdeploy.FlowStubs.FLOWS))).isEmpty());
+        drop(inbox("node-b"), "second.json", dev.cognigyops.flowdeploy.FlowStubs.request("deploy-second", ""));
+
+        Path second = home.resolve("results/deploy-second.json");
+        Path first = home.resolve("results/deploy-first.json");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(second) && Files.exists(first));
+        JsonNode refused = Json.MAPPER.readTree(second.toFile());
+        assertThat(refused.path("status").asText()).as(refused.toString()).isEqualTo("FAILED");
+        assertThat(refused.path("error").path("code").asText()).isEqualTo("CONFLICT");
+        assertThat(refused.path("error").path("message").asText()).contains("deploy-first");
+        assertThat(Json.MAPPER.readTree(first.toFile()).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(servers.cognigy.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                urlEqualTo(dev.cognigyops.flowdeploy.FlowStubs.IMPORT)))).hasSize(1);
+    }
+
+    static ObjectNode listingOf(String id, String version) {
+        ObjectNode page = Json.object();
+        page.putArray("items").add(dev.cognigyops.flowdeploy.Flows.flow(id, version));
+        page.put("total", 1).put("limit", 100).put("offset", 0);
+        return page;
+    }
 }
