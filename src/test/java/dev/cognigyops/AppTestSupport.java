@@ -113,6 +113,9 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.audit.file", workDir.resolve("audit/audit.jsonl").toString());
         p.setProperty("cognigy.spool.dir", workDir.resolve("spool").toString());
         p.setProperty("cognigy.data.dir", workDir.resolve("data").toString());
+        // the inbox claims' release waits out a shared folder's caching (30 s); a test's folder has none,
+        // and a stop waits for releases still pending
+        p.setProperty("cognigy.inbox.claim-release-delay-ms", "100");
         p.setProperty("cognigy.inbox.poll-ms", "100");
         p.setProperty("cognigy.inbox.read-lock-check-ms", "200");
         p.setProperty("cognigy.s3.bucket", bucket);

@@ -47,6 +47,8 @@ public final class JarTestServers implements AutoCloseable {
         env.put("COGNIGY_POLL_FIRST_DELAY_MS", "50");
         env.put("COGNIGY_INBOX_POLL_MS", "200");
         env.put("COGNIGY_INBOX_READ_LOCK_CHECK_MS", "300");
+        // no shared folder's caching to wait out; a stop waits for the inbox claims' pending releases
+        env.put("COGNIGY_INBOX_CLAIM_RELEASE_DELAY_MS", "100");
         env.put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
         return env;
