@@ -30,7 +30,9 @@ import dev.cognigyops.support.Json;
 public final class DurableRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableRuns.class);
-    private static final long FIRST_RETRY_MS = 200;
+    /** The waits between tries of a store that does not answer: the outbox's doubling rule, 200 ms up to 5 s. */
+    private static final dev.cognigyops.publish.OutboxBackoff BACKOFF =
+            new dev.cognigyops.publish.OutboxBackoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final RunStore store;
     private final String node;
@@ -267,22 +269,21 @@ public final class DurableRuns {
 
     private <T> T retrying(String what, StoreCall<T> call) {
         long deadline = clock.millis() + retryFor.toMillis();
-        long wait = FIRST_RETRY_MS;
-        while (true) {
+        for (int failures = 1; ; failures++) {
             try {
                 return call.call();
             } catch (StoreException e) {
+                long wait = BACKOFF.after(failures).toMillis();
                 if (clock.millis() + wait > deadline) {
                     throw e;
                 }
-                LOG.warn("the run store did not answer ({}); trying again in {} ms", e.getMessage(), wait);
+                LOG.warn("the run store did not answer ({}) to {}; trying again in {} ms", e.getMessage(), what, wait);
                 try {
                     Thread.sleep(wait);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                wait = Math.min(wait * 2, 5000);
             }
         }
     }
