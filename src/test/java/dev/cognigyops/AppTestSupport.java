@@ -136,6 +136,7 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.poll.deadline-seconds", "20");
         p.setProperty("cognigy.kafka.brokers", "");
         p.setProperty("camel.component.http.response-timeout", "5000");
+        p.setProperty("cognigy.http.response-timeout-ms", "5000");
         return p;
     }
 

@@ -6,10 +6,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Flow;
 
 import dev.cognigyops.calls.CallFailedException;
 import dev.cognigyops.calls.RedirectRule;
@@ -34,7 +37,10 @@ public final class ArtifactDownload {
     private final HttpClient http;
     private final Duration timeout;
 
-    /** @param http a client that does not follow redirects itself ({@link HttpClient.Redirect#NEVER}) */
+    /**
+     * @param http a client that does not follow redirects itself ({@link HttpClient.Redirect#NEVER})
+     * @param timeout how long the headers may take to arrive, and then each next bytes of the body
+     */
     public ArtifactDownload(HttpClient http, Duration timeout) {
         if (http.followRedirects() != HttpClient.Redirect.NEVER) {
             throw new IllegalArgumentException("the download client must not follow redirects itself: "
@@ -49,8 +55,8 @@ public final class ArtifactDownload {
         URI current = url;
         String token = authorization;
         for (int hop = 1; ; hop++) {
-            HttpResponse<InputStream> response = send(current, token);
-            int status = response.statusCode();
+            Answer response = send(current, token);
+            int status = response.status();
             if (status / 100 == 2) {
                 long length = response.headers().firstValueAsLong("Content-Length").orElse(-1L);
                 String type = response.headers().firstValue("Content-Type").orElse("application/octet-stream");
@@ -76,14 +82,21 @@ public final class ArtifactDownload {
         }
     }
 
-    private HttpResponse<InputStream> send(URI url, String authorization) throws IOException {
+    /** An answer's status and headers, and its body read with the idle timeout ({@link DownloadBody}). */
+    private record Answer(int status, java.net.http.HttpHeaders headers, InputStream body) {
+    }
+
+    private Answer send(URI url, String authorization) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout).GET()
                 .header("Accept", "application/octet-stream, */*");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofPublisher());
+            InputStream body = DownloadBody.of(response.body(), timeout);
+            return new Answer(response.statusCode(), response.headers(), body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while downloading " + RedirectRule.shown(null, url.toString()), e);
@@ -91,7 +104,7 @@ public final class ArtifactDownload {
     }
 
     /** The answer as a failure: its status, headers (Location resolved and shown without query) and the start of its body. */
-    private static CallFailedException failed(String message, HttpResponse<InputStream> response, String shownLocation)
+    private static CallFailedException failed(String message, Answer response, String shownLocation)
             throws IOException {
         String body;
         try (InputStream in = response.body()) {
@@ -103,6 +116,6 @@ public final class ArtifactDownload {
             headers.keySet().removeIf(k -> k.equalsIgnoreCase("Location"));
             headers.put("Location", shownLocation);
         }
-        return new CallFailedException(message, response.statusCode(), headers, body);
+        return new CallFailedException(message, response.status(), headers, body);
     }
 }

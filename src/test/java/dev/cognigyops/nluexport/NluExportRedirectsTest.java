@@ -192,6 +192,6 @@ class NluExportRedirectsTest extends AppTestSupport {
         assertThat(https.getHttpClientConfigurer()).isInstanceOf(dev.cognigyops.calls.RedirectGuard.class);
         assertThat(https.isFollowRedirects()).isTrue();
         assertThat(https.isAutomaticRetriesDisabled()).isTrue();
-        assertThat(https.getResponseTimeout()).isEqualTo(30_000);
+        assertThat(https.getResponseTimeout()).as("cognigy.http.response-timeout-ms, 5000 in the tests").isEqualTo(5_000);
     }
 }
