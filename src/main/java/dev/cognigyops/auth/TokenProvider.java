@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -121,12 +125,17 @@ public final class TokenProvider {
         }
         Instant requestedAt = clock.instant();
         HttpResponse<String> response;
+        // the whole answer within the timeout: the client's own timeout ends at the headers, and a body
+        // that stalls after them would hold every run waiting for this token
+        var sending = http.sendAsync(request.POST(HttpRequest.BodyPublishers.ofString(formBody(form))).build(),
+                HttpResponse.BodyHandlers.ofString());
         try {
-            response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(formBody(form))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("token request to " + tokenUrl + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            response = sending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            sending.cancel(true);
+            throw requestFailed(new HttpTimeoutException("no whole answer within " + timeout.toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            throw requestFailed(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while requesting a token", e);
@@ -167,6 +176,11 @@ public final class TokenProvider {
         Map<String, String> headers = new LinkedHashMap<>();
         response.headers().map().forEach((k, v) -> headers.put(k, String.join(",", v)));
         return headers;
+    }
+
+    private UncheckedIOException requestFailed(IOException e) {
+        return new UncheckedIOException("token request to " + tokenUrl + " failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
 
     private static String formBody(Map<String, String> form) {

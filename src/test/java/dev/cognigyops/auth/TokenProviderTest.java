@@ -281,6 +281,19 @@ class TokenProviderTest {
     }
 
     @Test
+    void anAnswerWhoseBodyStallsFailsWithinTheTimeoutNotWhenTheBodyEnds() {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(tokenAnswer("3600").withChunkedDribbleDelay(4, 4000)));
+        TokenProvider tokens = new TokenProvider(http, tokenUrl(), CLIENT_ID, CLIENT_SECRET,
+                TokenProvider.ClientAuthentication.POST, Duration.ofMillis(500), clock);
+        long started = System.nanoTime();
+
+        java.io.UncheckedIOException failure = catchThrowableOfType(java.io.UncheckedIOException.class, () -> tokens.token(Set.of("a")));
+
+        assertThat(failure).hasMessage("token request to " + tokenUrl() + " failed: HttpTimeoutException no whole answer within 500 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3000));
+    }
+
+    @Test
     void aFailedFetchIsNotCached() {
         server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503)));
         TokenProvider tokens = provider(TokenProvider.ClientAuthentication.POST);
