@@ -171,14 +171,13 @@ public class AppConfiguration implements CamelConfiguration {
      * The run store (docs/contract.md#durable-runs), in service mode: opened and migrated before any
      * route starts, so a store that cannot be reached or is newer than this program fails the start.
      * Every step that sets a run's state is checkpointed ({@link dev.cognigyops.store.CheckpointEveryStep}).
-     * A run on the command line is not durable: null.
+     * A run on the command line is written there too (its requestId is refused cluster-wide, and a run
+     * whose process died is gone on with by running it again, or by a service once its lease lapsed);
+     * its instance is the node's name with {@code /cli}, so that a service of the same node never takes
+     * a command-line run that is alive. The command line holds no schedules.
      */
     private static dev.cognigyops.store.DurableRuns durableRuns(CamelContext context, Settings settings, Clock clock) {
         boolean service = Boolean.parseBoolean(settings.get(dev.cognigyops.support.Switches.TRIGGERS, "true"));
-        if (!service) {
-            context.getRegistry().bind("durableRuns", dev.cognigyops.store.DurableRuns.off());
-            return null;
-        }
         String password = settings.get("cognigy.store.password", "");
         dev.cognigyops.support.Secrets.register(password);
         var config = new dev.cognigyops.store.StoreSetup.Config(settings.get("cognigy.store.url", ""),
@@ -193,7 +192,7 @@ public class AppConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         });
-        String node = settings.get("cognigy.cluster.node-id", hostName());
+        String node = settings.get("cognigy.cluster.node-id", hostName()) + (service ? "" : "/cli");
         String incarnation = java.util.UUID.randomUUID().toString().substring(0, 8);
         var durable = new dev.cognigyops.store.DurableRuns(new dev.cognigyops.store.RunStore(dataSource), node, incarnation,
                 settings.requireSeconds("cognigy.cluster.lease-seconds"),
@@ -202,7 +201,9 @@ public class AppConfiguration implements CamelConfiguration {
         durableHolder[0] = durable;
         context.getCamelContextExtension().addInterceptStrategy(new dev.cognigyops.store.CheckpointEveryStep(durable));
         context.getRegistry().bind("durableRuns", durable);
-        schedulesInTheStore(context, settings, dataSource, durable.owner());
+        if (service) {
+            schedulesInTheStore(context, settings, dataSource, durable.owner());
+        }
         context.getRegistry().bind("runStoreDataSource", dataSource);
         org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("run store: {} (this instance: {})", config.shownUrl(),
                 durable.owner());
@@ -254,7 +255,7 @@ public class AppConfiguration implements CamelConfiguration {
 
     /**
      * flow-deploy's one deployment per environment: in the run store, so that it holds across every
-     * instance on it (docs/contract.md#flow-deploy); on the command line, which has no store, in this process.
+     * instance on it, the command line's runs too (docs/contract.md#flow-deploy).
      */
     private static dev.cognigyops.flowdeploy.EnvironmentLocks environmentLocks(CamelContext context,
             dev.cognigyops.store.DurableRuns durable, Clock clock) {
@@ -267,11 +268,11 @@ public class AppConfiguration implements CamelConfiguration {
 
     /**
      * The file route's read lock: each dropped file is taken by one instance of those that watch the
-     * inbox, through the run store. The command line has no store, and its file route never starts.
+     * inbox, through the run store. The command line watches no inbox.
      */
     private static dev.cognigyops.store.InboxClaims inboxClaims(CamelContext context, Settings settings,
             dev.cognigyops.store.DurableRuns durable, Clock clock) {
-        if (durable == null) {
+        if (!Boolean.parseBoolean(settings.get(dev.cognigyops.support.Switches.TRIGGERS, "true"))) {
             return dev.cognigyops.store.InboxClaims.off();
         }
         return new dev.cognigyops.store.InboxClaims(

@@ -11,9 +11,12 @@ import org.apache.camel.main.Main;
 import org.apache.camel.support.DefaultExchange;
 
 import dev.cognigyops.publish.TopicOutbox;
+import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunDispatch;
 import dev.cognigyops.runs.RunStatus;
 import dev.cognigyops.runs.Trigger;
+import dev.cognigyops.store.DurableRuns;
+import dev.cognigyops.store.RunStore;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.support.Switches;
 
@@ -23,7 +26,8 @@ import dev.cognigyops.support.Switches;
  *   <li>{@code java -jar cognigy-ops.jar} runs the service: Kafka, the watched folder and the schedules;</li>
  *   <li>{@code java -jar cognigy-ops.jar run FILE} runs one request in the foreground, prints its result
  *       on standard output (logs go to standard error) and exits 0 SUCCEEDED, 1 FAILED or CANCELLED,
- *       2 REJECTED.</li>
+ *       2 REJECTED. The run is written to the run store like every other: its requestId is refused
+ *       wherever it ran, and the same request run again after a crash goes on from its last checkpoint.</li>
  * </ul>
  */
 public final class CognigyOps {
@@ -43,14 +47,18 @@ public final class CognigyOps {
         try {
             main.run(args);
         } catch (Exception e) {
-            // a run store that cannot be reached, or is newer than this program: one line, no stack trace
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof dev.cognigyops.store.StoreException store) {
-                    System.err.println("cognigy-ops cannot start: " + store.getMessage());
-                    System.exit(1);
-                }
-            }
+            exitWhenTheStoreCannotBeUsed(e);
             throw e;
+        }
+    }
+
+    /** A run store that cannot be reached, or is newer than this program: one line, no stack trace, exit 1. */
+    private static void exitWhenTheStoreCannotBeUsed(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.cognigyops.store.StoreException store) {
+                System.err.println("cognigy-ops cannot start: " + store.getMessage());
+                System.exit(1);
+            }
         }
     }
 
@@ -67,7 +75,12 @@ public final class CognigyOps {
         }
         Main main = new Main(CognigyOps.class);
         main.addOverrideProperty(Switches.TRIGGERS, "false");
-        main.start();
+        try {
+            main.start();
+        } catch (Exception e) {
+            exitWhenTheStoreCannotBeUsed(e);
+            throw e;
+        }
         try {
             long maxBytes = Long.parseLong(main.getCamelContext().resolvePropertyPlaceholders("{{cognigy.requests.max-bytes}}"));
             ProducerTemplate template = main.getCamelTemplate();
@@ -79,6 +92,21 @@ public final class CognigyOps {
             // a request over the limit is REJECTED by its size: it is not read
             exchange.getMessage().setBody(size > maxBytes ? null : Files.readAllBytes(file));
             Exchange done = template.send("direct:run-request", exchange);
+            String unfinished = done.getException() == null && done.getMessage().getBody() == null
+                    ? unfinishedRunOf(done) : null;
+            if (unfinished != null) {
+                // the same request ran before and did not finish: go on from its checkpoint when nobody holds it
+                DurableRuns durable = main.getCamelContext().getRegistry().lookupByNameAndType("durableRuns", DurableRuns.class);
+                var claimed = durable.claimRun(unfinished);
+                if (claimed.isEmpty()) {
+                    System.err.println("request in " + file + " runs already: " + heldBy(durable, unfinished)
+                            + "; not started again. Once that lease has lapsed, run it again to go on from its last checkpoint");
+                    return RunStatus.REJECTED.exitCode();
+                }
+                Exchange resume = new DefaultExchange(main.getCamelContext());
+                resume.setProperty(RunDispatch.RESUMED, claimed.get());
+                done = template.send("direct:run-request", resume);
+            }
             sayWhatWasNotPublished(main.getCamelContext().getRegistry().lookupByNameAndType("topicOutbox", TopicOutbox.class));
             if (done.getException() != null) {
                 System.err.println("cognigy-ops could not run " + file + ": " + done.getException().getMessage());
@@ -100,6 +128,22 @@ public final class CognigyOps {
         } finally {
             main.stop();
         }
+    }
+
+    /** The id of the run a duplicate repeats when that run is in the store and not finished, else null. */
+    private static String unfinishedRunOf(Exchange done) {
+        RunContext run = done.getProperty(RunContext.PROPERTY, RunContext.class);
+        if (run == null || !run.isDuplicate()) {
+            return null;
+        }
+        DurableRuns durable = done.getContext().getRegistry().lookupByNameAndType("durableRuns", DurableRuns.class);
+        return durable.find(run.runId()).filter(row -> RunStore.RUNNING.equals(row.status())).map(RunStore.StoredRun::runId)
+                .orElse(null);
+    }
+
+    private static String heldBy(DurableRuns durable, String runId) {
+        return durable.find(runId).map(row -> "run " + runId + " is held by " + row.owner() + " until " + row.leaseUntil())
+                .orElse("run " + runId);
     }
 
     /** Why the file cannot be read as a request, or null when it can. */

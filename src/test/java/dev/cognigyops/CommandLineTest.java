@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +26,15 @@ import dev.cognigyops.support.Json;
 import dev.cognigyops.testsupport.EmbeddedS3;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code java ... CognigyOps run FILE} as a CI/CD pipeline calls it: a separate JVM configured only
@@ -72,7 +81,7 @@ class CommandLineTest {
         return runCliOn(file.toString(), extraEnv);
     }
 
-    Outcome runCliOn(String file, Map<String, String> extraEnv) throws Exception {
+    Process startCli(String file, Map<String, String> extraEnv, Path out, Path err) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CognigyOps.class.getName(), "run", file));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
@@ -87,10 +96,14 @@ class CommandLineTest {
         env.put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
         env.putAll(extraEnv);
+        return pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    Outcome runCliOn(String file, Map<String, String> extraEnv) throws Exception {
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
         long t0 = System.nanoTime();
-        Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = startCli(file, extraEnv, out, err);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the command line did not finish in 60 s");
@@ -98,6 +111,76 @@ class CommandLineTest {
         long wallMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8), wallMs);
+    }
+
+    @Test
+    void aCommandLineRunIsInTheRunStoreSoItsRequestIdIsRefusedEvenWithoutItsResultFile() throws Exception {
+        Outcome first = runCli(ExportStubs.request("cli-once", ""));
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        // the results folder is this machine's; the run store is every instance's
+        Files.delete(dir.resolve("results").resolve("cli-once.json"));
+
+        Outcome again = runCli(ExportStubs.request("cli-once", ""));
+
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(Json.parse(again.stdout())).as("the stored result, not a second run").isEqualTo(Json.parse(first.stdout()));
+        cognigy.verify(1, postRequestedFor(urlEqualTo(ExportStubs.EXPORTS_PATH))
+                .withHeader("Idempotency-Key", matching("cli-once:.*")));
+        assertThat(Files.readString(dir.resolve("audit/audit.jsonl"))).contains("\"DUPLICATE_REQUEST\"");
+    }
+
+    @Test
+    void aCommandLineRunKilledMidwayGoesOnFromItsCheckpointWhenTheSameRequestRunsAgain() throws Exception {
+        WireMockServer held = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        held.start();
+        try {
+            held.stubFor(post(urlEqualTo("/oauth/token")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                    .withBody("{\"access_token\":\"cli-token-123\",\"expires_in\":3600}")));
+            ExportStubs stubs = new ExportStubs(held, 10_000);
+            stubs.trainedVersion();
+            stubs.exportStart();
+            stubs.artifactDownload();
+            // the first life waits on its first job read until it is killed; the second life's reads answer at once
+            held.stubFor(get(ExportStubs.JOB_PATH).inScenario("job").whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(okJson("{\"status\":\"RUNNING\",\"progress\":10}").withFixedDelay(120_000))
+                    .willSetStateTo("killed"));
+            held.stubFor(get(ExportStubs.JOB_PATH).inScenario("job").whenScenarioStateIs("killed")
+                    .willReturn(okJson("{\"status\":\"COMPLETED\",\"progress\":100,\"downloadUrl\":\"" + ExportStubs.ARTIFACT_PATH + "\"}")));
+            Map<String, String> env = Map.of("COGNIGY_BASE_URL", held.baseUrl(),
+                    "COGNIGY_CLUSTER_LEASE_SECONDS", "5", "COGNIGY_CLUSTER_HEARTBEAT_MS", "500");
+            Path file = dir.resolve("request.json");
+            Files.writeString(file, ExportStubs.request("cli-resume", ""));
+
+            Process firstLife = startCli(file.toString(), env, dir.resolve("first-stdout"), dir.resolve("first-stderr"));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> held.findAll(getRequestedFor(urlEqualTo(ExportStubs.JOB_PATH))).size() == 1);
+
+            firstLife.destroyForcibly().waitFor();
+            Instant killedAt = Instant.now();
+            // its lease lapses within cognigy.cluster.lease-seconds of the kill
+            await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(killedAt.plusSeconds(5).plusMillis(500)));
+
+            Outcome resumed = runCliOn(file.toString(), env);
+
+            assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+            JsonNode result = Json.parse(resumed.stdout());
+            assertThat(result.path("runId").asText()).isEqualTo("cli-resume");
+            assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+            held.verify(1, postRequestedFor(urlEqualTo(ExportStubs.EXPORTS_PATH)));
+            List<JsonNode> events = new ArrayList<>();
+            for (String line : Files.readAllLines(dir.resolve("audit/audit.jsonl"))) {
+                JsonNode event = Json.parse(line);
+                if (event.path("runId").asText().equals("cli-resume")) {
+                    events.add(event);
+                }
+            }
+            assertThat(events).filteredOn(e -> e.path("action").asText().equals("RUN_RESUMED")).singleElement()
+                    .satisfies(e -> assertThat(e.path("details").path("checkpoint").asText()).isEqualTo("EXPORT_REQUESTED"));
+            assertThat(events).filteredOn(e -> e.path("action").asText().equals("RUN_FINISHED")).hasSize(1);
+            assertThat(dir.resolve("results").resolve("cli-resume.json")).exists();
+        } finally {
+            held.stop();
+        }
     }
 
     @Test

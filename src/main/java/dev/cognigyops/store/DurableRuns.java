@@ -58,18 +58,6 @@ public final class DurableRuns {
         this.clock = clock;
     }
 
-    /**
-     * Runs that are not durable (the command line): no store; the lease and claim routes, which exist
-     * but do not start there, find nothing to do.
-     */
-    public static DurableRuns off() {
-        return new DurableRuns(null, "command-line", "0", Duration.ZERO, Duration.ZERO, Duration.ZERO, Clock.systemUTC());
-    }
-
-    public boolean isOn() {
-        return store != null;
-    }
-
     public String node() {
         return node;
     }
@@ -201,6 +189,14 @@ public final class DurableRuns {
             storeAway(e);
             return List.of();
         }
+    }
+
+    /**
+     * One run, claimed when nobody holds it (its lease lapsed, or was released): the command line
+     * going on with a run of the same request that it left. Empty when the run is finished or held.
+     */
+    public java.util.Optional<RunStore.Claimed> claimRun(String runId) {
+        return store.claimRun(runId, node, owner, clock.instant(), lease);
     }
 
     /**

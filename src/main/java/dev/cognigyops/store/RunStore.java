@@ -157,32 +157,48 @@ public final class RunStore {
         }
         List<Claimed> claimed = new ArrayList<>();
         for (String[] candidate : candidates) {
-            String runId = candidate[0];
-            long fence = Long.parseLong(candidate[1]);
-            Optional<StoredRun> before = find(runId);
-            if (before.isEmpty()) {
-                continue;
-            }
-            String take = "UPDATE runs SET owner = ?, owner_node = ?, fence = ?, lease_until = ?, updated_at = ?"
-                    + " WHERE run_id = ? AND fence = ? AND status = ?";
-            int taken = update(take, "claim run " + runId, s -> {
-                s.setString(1, owner);
-                s.setString(2, node);
-                s.setLong(3, fence + 1);
-                s.setObject(4, time(now.plus(lease)));
-                s.setObject(5, time(now));
-                s.setString(6, runId);
-                s.setLong(7, fence);
-                s.setString(8, RUNNING);
-            });
-            StoredRun was = before.get();
-            if (taken == 1 && was.fence() == fence) {
-                claimed.add(new Claimed(new RunLease(runId, owner, fence + 1), was.requestId(), was.operation(),
-                        was.trigger(), was.source(), was.request(), was.phase(), was.state(), was.checkpoints(), was.owner(),
-                        was.startedAt(), was.updatedAt(), was.leaseUntil()));
-            }
+            take(candidate[0], Long.parseLong(candidate[1]), node, owner, now, lease).ifPresent(claimed::add);
         }
         return claimed;
+    }
+
+    /**
+     * Claims one running run when nobody holds it (its lease has lapsed, or was released): the command
+     * line going on with a run it left. Empty when the run is finished, unknown or held.
+     */
+    public Optional<Claimed> claimRun(String runId, String node, String owner, Instant now, Duration lease) {
+        Optional<StoredRun> row = find(runId);
+        if (row.isEmpty() || !RUNNING.equals(row.get().status()) || !row.get().leaseUntil().isBefore(now)) {
+            return Optional.empty();
+        }
+        return take(runId, row.get().fence(), node, owner, now, lease);
+    }
+
+    /** The claim itself: one conditional UPDATE on the fence read, so two instances can never both take a run. */
+    private Optional<Claimed> take(String runId, long fence, String node, String owner, Instant now, Duration lease) {
+        Optional<StoredRun> before = find(runId);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        String take = "UPDATE runs SET owner = ?, owner_node = ?, fence = ?, lease_until = ?, updated_at = ?"
+                + " WHERE run_id = ? AND fence = ? AND status = ?";
+        int taken = update(take, "claim run " + runId, s -> {
+            s.setString(1, owner);
+            s.setString(2, node);
+            s.setLong(3, fence + 1);
+            s.setObject(4, time(now.plus(lease)));
+            s.setObject(5, time(now));
+            s.setString(6, runId);
+            s.setLong(7, fence);
+            s.setString(8, RUNNING);
+        });
+        StoredRun was = before.get();
+        if (taken == 1 && was.fence() == fence) {
+            return Optional.of(new Claimed(new RunLease(runId, owner, fence + 1), was.requestId(), was.operation(),
+                    was.trigger(), was.source(), was.request(), was.phase(), was.state(), was.checkpoints(), was.owner(),
+                    was.startedAt(), was.updatedAt(), was.leaseUntil()));
+        }
+        return Optional.empty();
     }
 
     /** The run's row, if the store has it. */

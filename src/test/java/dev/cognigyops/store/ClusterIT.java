@@ -98,6 +98,21 @@ class ClusterIT {
         return app;
     }
 
+    /** {@code java -jar cognigy-ops.jar run FILE} on the cluster's store, in a working folder of its own. */
+    AppProcess commandLine(String name, String request) throws IOException {
+        Path work = home.resolve("cli-" + name);
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("request.json"), request);
+        Map<String, String> env = servers.env();
+        env.put("COGNIGY_STORE_URL", storeUrl);
+        env.put("COGNIGY_STORE_USER", postgres.user());
+        env.put("COGNIGY_STORE_PASSWORD", postgres.password());
+        env.put("COGNIGY_KAFKA_BROKERS", "");
+        AppProcess app = AppProcess.in(work).env(env).start("run", "request.json");
+        instances.add(app);
+        return app;
+    }
+
     Path inbox(String node) {
         return home.resolve("inbox-" + node);
     }
@@ -190,8 +205,16 @@ class ClusterIT {
 
         drop(inbox("node-b"), "again.json", monitorRequest("only-once", "job-once"));
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox("node-b").resolve(".done/again.json")));
+        // and from a pipeline's command line on the same store, while node-a runs it: refused, naming the holder
+        AppProcess whileRunning = commandLine("while-running", monitorRequest("only-once", "job-once"));
+        assertThat(whileRunning.waitFor(Duration.ofSeconds(90))).as(whileRunning.stderr()).isEqualTo(2);
+        assertThat(whileRunning.stderr()).containsPattern("runs already: run only-once is held by node-a#\\S+ until \\S+; not started again");
         jobIs("job-once", "COMPLETED");
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(home.resolve("results/only-once.json")));
+        // once it has finished, the command line answers with its stored result
+        AppProcess afterwards = commandLine("afterwards", monitorRequest("only-once", "job-once"));
+        assertThat(afterwards.waitFor(Duration.ofSeconds(90))).as(afterwards.stderr()).isZero();
+        assertThat(Json.parse(afterwards.stdout())).isEqualTo(Json.MAPPER.readTree(home.resolve("results/only-once.json").toFile()));
 
         assertThat(count(events(audit("node-b"), "only-once"), "RUN_STARTED")).isZero();
         assertThat(Files.readAllLines(audit("node-b"))).anySatisfy(line -> assertThat(line)
