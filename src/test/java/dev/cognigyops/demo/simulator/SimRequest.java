@@ -27,6 +27,11 @@ public final class SimRequest {
         return request.getUrl();
     }
 
+    /** The URL the client used, with scheme, host and port, e.g. {@code http://localhost:54321/api/v1/jobs/42}. */
+    public String absoluteUrl() {
+        return request.getAbsoluteUrl();
+    }
+
     /** A variable of the route's path template, e.g. {@code jobId} in {@code /api/v1/jobs/{jobId}}. */
     public String pathParam(String name) {
         return request.getPathParameters().get(name);

@@ -5,6 +5,7 @@ import dev.cognigyops.demo.simulator.Routes;
 import dev.cognigyops.demo.simulator.SimRequest;
 import dev.cognigyops.demo.simulator.SimResponse;
 import dev.cognigyops.demo.simulator.v2.Tenant.Download;
+import java.net.URI;
 
 /**
  * {@code GET /new/v2.0/downloads/{token}}: the target of a {@code downloadLink}. The link is pre-signed
@@ -23,8 +24,8 @@ final class DownloadsApi extends TenantApi {
     }
 
     static String link(SimRequest request, String token) {
-        String host = request.header("Host");
-        return "http://" + host + V2 + "/downloads/" + token;
+        URI called = URI.create(request.absoluteUrl());
+        return called.getScheme() + "://" + called.getRawAuthority() + V2 + "/downloads/" + token;
     }
 
     private SimResponse download(SimRequest request) {

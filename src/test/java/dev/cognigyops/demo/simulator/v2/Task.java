@@ -106,7 +106,7 @@ final class Task {
         if (queuedReads + activeSteps > 0 && ticks <= queuedReads) {
             return; // still queued
         }
-        if (stalled || ticks <= (long) queuedReads + activeSteps) {
+        if (stalled || ticks > queuedReads && ticks <= (long) queuedReads + activeSteps) {
             int step = stalled ? 1 : (int) (ticks - queuedReads);
             if (!ACTIVE.equals(status)) {
                 status = ACTIVE;
