@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.cognigyops.demo.simulator.ArtifactContent;
+import dev.cognigyops.demo.simulator.OAuthApi;
 import dev.cognigyops.demo.simulator.Routes;
 import dev.cognigyops.demo.simulator.Routes.Route;
 import dev.cognigyops.demo.simulator.SimRequest;
@@ -60,7 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Rate limit: a fixed window ({@link #withRateLimit}, default 1000 requests per 300 s, the tenant default)
  *       starting at the window's first request; every request counts, refused ones too; beyond the budget the
  *       answer is 429 RFC 7807 with {@code Retry-After} = whole seconds left in the window (at least 1).</li>
- *   <li>Auth: the {@code X-API-Key} header must equal the key given to the constructor, else 401 RFC 7807.
+ *   <li>Auth: the {@code X-API-Key} header must equal the key given to the constructor, else 401 RFC 7807;
+ *       with {@link #withOAuthClient} a bearer token from {@code POST /auth/oauth2/token} is accepted too.
  *       The documented {@code api_key} query parameter is accepted too, but counted
  *       ({@link #requestsWithKeyInUrl()}) so that a test can prove the client never puts the key in a URL.
  *       Download links are pre-signed and need no key (I).</li>
@@ -117,6 +119,7 @@ public final class CognigyV2Simulator implements AutoCloseable {
     private final EndpointsApi endpoints;
     private final SimulatorTransformer transformer;
     private final WireMockServer server;
+    private volatile OAuthApi oauth;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger keyInUrl = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
@@ -209,6 +212,12 @@ public final class CognigyV2Simulator implements AutoCloseable {
     }
 
     private boolean authenticated(SimRequest request) {
+        String authorization = request.header("Authorization");
+        OAuthApi tokens = oauth;
+        if (tokens != null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && tokens.isValid(authorization.substring(7).trim())) {
+            return true;
+        }
         String header = request.header("X-API-Key");
         if (header != null) {
             return sameKey(header);
@@ -258,6 +267,18 @@ public final class CognigyV2Simulator implements AutoCloseable {
     }
 
     // ---- knobs
+
+    /**
+     * Also accepts OAuth2 client credentials: {@code POST /auth/oauth2/token} (form-encoded
+     * {@code grant_type=client_credentials}, the client in form fields or HTTP Basic) issues bearer tokens,
+     * which then authenticate like the API key. Off by default.
+     */
+    public CognigyV2Simulator withOAuthClient(String clientId, String clientSecret) {
+        OAuthApi api = new OAuthApi(clientId, clientSecret, tenant.clock, "/auth/oauth2/token");
+        register(api);
+        this.oauth = api;
+        return this;
+    }
 
     /** Reads of a task that answer queued, then active, before it ends; default 1 and 2. For tasks started later. */
     public CognigyV2Simulator withTaskStages(int queuedReads, int activeSteps) {

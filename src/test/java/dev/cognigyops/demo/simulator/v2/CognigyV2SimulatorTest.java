@@ -68,6 +68,31 @@ class CognigyV2SimulatorTest {
     }
 
     @Test
+    void acceptsBearerTokensFromTheOAuthClientWhenConfigured() throws Exception {
+        cognigy.withOAuthClient("ops", "secret");
+        String projectId = cognigy.seedProject("Bot", 1);
+
+        HttpResponse<String> wrongClient = token("client_id=ops&client_secret=nope");
+        HttpResponse<String> token = token("client_id=ops&client_secret=secret");
+        String accessToken = (String) json(token).get("access_token");
+        HttpResponse<String> withToken = http.send(HttpRequest.newBuilder(uri("snapshots?projectId=" + projectId))
+                .header("Authorization", "Bearer " + accessToken).build(), BodyHandlers.ofString());
+        HttpResponse<String> withOtherToken = http.send(HttpRequest.newBuilder(uri("snapshots?projectId=" + projectId))
+                .header("Authorization", "Bearer x" + accessToken).build(), BodyHandlers.ofString());
+
+        assertThat(wrongClient.statusCode()).isEqualTo(401);
+        assertThat(token.statusCode()).isEqualTo(200);
+        assertThat(withToken.statusCode()).isEqualTo(200);
+        assertThat(withOtherToken.statusCode()).isEqualTo(401);
+    }
+
+    private HttpResponse<String> token(String client) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(cognigy.baseUrl() + "/auth/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("grant_type=client_credentials&" + client)).build(), BodyHandlers.ofString());
+    }
+
+    @Test
     void acceptsTheDocumentedQueryKeyButCountsIt() throws Exception {
         String projectId = cognigy.seedProject("Bot", 1);
 
