@@ -279,6 +279,10 @@ class CognigyV2SimulatorTest {
         assertThat(download.headers().firstValueAsLong("Content-Length")).hasValue(300_000);
         assertThat(sha256(download.body())).isEqualTo(cognigy.expectedSnapshotSha256(snapshotId));
         assertThat(cognigy.snapshots(projectId)).singleElement().satisfies(s -> assertThat(s.packaged()).isTrue());
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(http.send(HttpRequest.newBuilder(URI.create((String) link.get("downloadLink"))).build(),
+                BodyHandlers.discarding()).statusCode()).as("a link is valid one day").isEqualTo(403);
     }
 
     @Test
