@@ -9,16 +9,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 
-/** Artifact bytes as a pseudo-random stream seeded by the export id: same id and size, same bytes. */
-final class ArtifactContent {
+/** Artifact bytes as a pseudo-random stream seeded by an id (an export, a snapshot): same id and size, same bytes. */
+public final class ArtifactContent {
 
     private ArtifactContent() {}
 
-    static InputStream open(String exportId, long size) {
+    public static InputStream open(String exportId, long size) {
         return new SeededStream(seed(exportId), size);
     }
 
-    static byte[] bytes(String exportId, long size) {
+    public static byte[] bytes(String exportId, long size) {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("Artifact of " + size + " bytes is too large for an array; use its sha256");
         }
@@ -29,7 +29,7 @@ final class ArtifactContent {
         }
     }
 
-    static String sha256(String exportId, long size) {
+    public static String sha256(String exportId, long size) {
         MessageDigest digest = sha256();
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = open(exportId, size)) {

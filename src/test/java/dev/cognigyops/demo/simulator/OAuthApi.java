@@ -12,26 +12,33 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** {@code POST /oauth/token} (client credentials grant) and the bearer tokens it has issued. */
+/** {@code POST /oauth/token} (client credentials grant; the path can differ) and the bearer tokens it has issued. */
 public final class OAuthApi implements SimulatedApi {
 
     private final String clientId;
     private final String clientSecret;
     private final Clock clock;
+    private final String tokenPath;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> expiryByToken = new ConcurrentHashMap<>();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private volatile Duration tokenTtl = Duration.ofHours(1);
 
     OAuthApi(String clientId, String clientSecret, Clock clock) {
+        this(clientId, clientSecret, clock, "/oauth/token");
+    }
+
+    /** A token endpoint at another path, e.g. Cognigy v2.0's {@code /auth/oauth2/token}. */
+    public OAuthApi(String clientId, String clientSecret, Clock clock, String tokenPath) {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
         this.clock = clock;
+        this.tokenPath = tokenPath;
     }
 
     @Override
     public void registerRoutes(Routes routes) {
-        routes.unauthenticated("POST", "/oauth/token", this::token);
+        routes.unauthenticated("POST", tokenPath, this::token);
     }
 
     /** Lifetime of tokens issued from now on ({@code expires_in}); default one hour. */

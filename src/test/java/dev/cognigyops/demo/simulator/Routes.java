@@ -33,12 +33,16 @@ public final class Routes {
         return add("DELETE", pathTemplate, true, handler);
     }
 
-    /** An endpoint that needs no bearer token (only the token endpoint itself). */
+    public Routes patch(String pathTemplate, Handler handler) {
+        return add("PATCH", pathTemplate, true, handler);
+    }
+
+    /** An endpoint that needs no credentials (the token endpoint itself, a pre-signed download link). */
     public Routes unauthenticated(String method, String pathTemplate, Handler handler) {
         return add(method, pathTemplate, false, handler);
     }
 
-    List<Route> all() {
+    public List<Route> all() {
         return List.copyOf(routes);
     }
 

@@ -2,6 +2,7 @@ package dev.cognigyops.demo.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,11 @@ public final class SimRequest {
         return request.getUrl();
     }
 
+    /** The URL the client used, with scheme, host and port, e.g. {@code http://localhost:54321/api/v1/jobs/42}. */
+    public String absoluteUrl() {
+        return request.getAbsoluteUrl();
+    }
+
     /** A variable of the route's path template, e.g. {@code jobId} in {@code /api/v1/jobs/{jobId}}. */
     public String pathParam(String name) {
         return request.getPathParameters().get(name);
@@ -38,6 +44,31 @@ public final class SimRequest {
 
     public String body() {
         return request.getBodyAsString();
+    }
+
+    public byte[] bodyBytes() {
+        byte[] body = request.getBody();
+        return body == null ? new byte[0] : body;
+    }
+
+    /** The query parameter's first value (decoded), or null. */
+    public String queryParam(String name) {
+        QueryParameter parameter = request.queryParameter(name);
+        return parameter != null && parameter.isPresent() ? parameter.firstValue() : null;
+    }
+
+    /** True when the body is {@code multipart/form-data} (or another multipart type). */
+    public boolean isMultipart() {
+        return request.isMultipart();
+    }
+
+    /** A part of a multipart body by its name, or null: its bytes. */
+    public byte[] part(String name) {
+        if (!request.isMultipart()) {
+            return null;
+        }
+        Request.Part part = request.getPart(name);
+        return part == null ? null : part.getBody().asBytes();
     }
 
     /** The body as {@code application/x-www-form-urlencoded} fields. */

@@ -11,29 +11,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
  * The WireMock glue: every stub the simulator installs names this transformer, which looks up the
- * stub's {@link Route}, checks the bearer token and renders the handler's {@link SimResponse}.
+ * stub's {@link Route}, lets its {@link Gate} check the request (the bearer token, or an API key and a
+ * rate limit) and renders the handler's {@link SimResponse}.
  */
-final class SimulatorTransformer implements ResponseTransformerV2 {
+public final class SimulatorTransformer implements ResponseTransformerV2 {
 
-    static final String NAME = "cognigy-simulator";
+    public static final String NAME = "cognigy-simulator";
 
-    /** Answers any request no route matched (after the token check, as a real tenant does). */
-    private static final Route NOT_FOUND = new Route("ANY", "/**", true, request -> {
-        throw new ApiError(404, "Cannot " + request.method() + " " + request.url());
-    });
-
-    private final Map<UUID, Route> routesByStubId = new ConcurrentHashMap<>();
-    private final Predicate<String> validToken;
-
-    SimulatorTransformer(Predicate<String> validToken) {
-        this.validToken = validToken;
+    /** Checked before every route's handler, including the fallback: a refusal to answer instead, or null to go on. */
+    @FunctionalInterface
+    public interface Gate {
+        SimResponse check(Route route, SimRequest request);
     }
 
-    void bind(UUID stubId, Route route) {
+    private final Map<UUID, Route> routesByStubId = new ConcurrentHashMap<>();
+    private final Gate gate;
+    private final Route notFound;
+    private final BiFunction<RuntimeException, SimRequest, SimResponse> onFailure;
+
+    /** The seeds' API: a bearer token on every authenticated route, errors as {@code {"message": ...}}. */
+    SimulatorTransformer(Predicate<String> validToken) {
+        this(bearerGate(validToken),
+                request -> {
+                    throw new ApiError(404, "Cannot " + request.method() + " " + request.url());
+                },
+                (e, request) -> SimResponse.message(500, "Simulator failure: " + e));
+    }
+
+    /**
+     * @param notFound  answers any request no route matched (after the gate, as a real tenant does)
+     * @param onFailure renders any exception a handler threw other than {@link ApiError}
+     */
+    public SimulatorTransformer(Gate gate, Routes.Handler notFound,
+            BiFunction<RuntimeException, SimRequest, SimResponse> onFailure) {
+        this.gate = gate;
+        this.notFound = new Route("ANY", "/**", true, notFound);
+        this.onFailure = onFailure;
+    }
+
+    public void bind(UUID stubId, Route route) {
         routesByStubId.put(stubId, route);
     }
 
@@ -49,7 +70,7 @@ final class SimulatorTransformer implements ResponseTransformerV2 {
 
     @Override
     public Response transform(Response response, ServeEvent serveEvent) {
-        Route route = routesByStubId.getOrDefault(serveEvent.getStubMapping().getId(), NOT_FOUND);
+        Route route = routesByStubId.getOrDefault(serveEvent.getStubMapping().getId(), notFound);
         SimResponse result = handle(route, new SimRequest(serveEvent.getRequest()));
         return Response.Builder.like(response)
                 .but()
@@ -60,17 +81,24 @@ final class SimulatorTransformer implements ResponseTransformerV2 {
     }
 
     private SimResponse handle(Route route, SimRequest request) {
-        if (route.authenticated() && !validToken.test(bearerToken(request))) {
-            return SimResponse.oauthError(401, "invalid_token")
-                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-        }
         try {
+            SimResponse refusal = gate.check(route, request);
+            if (refusal != null) {
+                return refusal;
+            }
             return route.handler().handle(request);
         } catch (ApiError e) {
             return e.response();
         } catch (RuntimeException e) {
-            return SimResponse.message(500, "Simulator failure: " + e);
+            return onFailure.apply(e, request);
         }
+    }
+
+    private static Gate bearerGate(Predicate<String> validToken) {
+        return (route, request) -> route.authenticated() && !validToken.test(bearerToken(request))
+                ? SimResponse.oauthError(401, "invalid_token")
+                        .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")
+                : null;
     }
 
     private static String bearerToken(SimRequest request) {
