@@ -37,7 +37,12 @@ public final class CognigyOps {
                 System.err.println("usage: java -jar cognigy-ops.jar run FILE");
                 System.exit(2);
             }
-            System.exit(runOnce(Path.of(args[1])));
+            try {
+                System.exit(runOnce(Path.of(args[1])));
+            } catch (Exception e) {
+                exitOnInvalidSetting(e);
+                throw e;
+            }
         }
         Main main = new Main(CognigyOps.class);
         try {
@@ -50,7 +55,18 @@ public final class CognigyOps {
                     System.exit(1);
                 }
             }
+            exitOnInvalidSetting(e);
             throw e;
+        }
+    }
+
+    /** A setting the program cannot run with (e.g. an unknown cognigy.api.profile): one line, no stack trace. */
+    private static void exitOnInvalidSetting(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.cognigyops.support.InvalidSetting invalid) {
+                System.err.println("cognigy-ops cannot start: " + invalid.getMessage());
+                System.exit(1);
+            }
         }
     }
 
