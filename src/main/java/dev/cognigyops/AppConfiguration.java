@@ -185,11 +185,13 @@ public class AppConfiguration implements CamelConfiguration {
         if (profile != dev.cognigyops.cognigyv2.ApiProfile.COGNIGY_V2) {
             return OutboundCalls.TenantRules.SEEDS;
         }
+        // the window is kept with a margin: a request arrives a little after the moment it was given
         var budget = new dev.cognigyops.cognigyv2.RequestBudget(settings.requireInt("cognigy.v2.rate-limit.requests"),
-                settings.requireSeconds("cognigy.v2.rate-limit.window-seconds"));
+                settings.requireSeconds("cognigy.v2.rate-limit.window-seconds")
+                        .plus(settings.requireMillis("cognigy.v2.rate-limit.margin-ms")));
         org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("Cognigy API profile cognigy-v2: {}, at most {} "
-                + "requests per {} s", apiKey.isEmpty() ? "OAuth2 client credentials" : "API key (X-API-Key)",
-                budget.requests(), budget.window().toSeconds());
+                + "requests per {} ms", apiKey.isEmpty() ? "OAuth2 client credentials" : "API key (X-API-Key)",
+                budget.requests(), budget.window().toMillis());
         return new OutboundCalls.TenantRules(profile, apiKey, budget);
     }
 
