@@ -74,6 +74,9 @@ public class AppConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
 
+        // the API the tenant speaks (docs/contract.md §9): a value the program does not know fails the start
+        var profile = dev.cognigyops.cognigyv2.ApiProfile.parse(settings.get(dev.cognigyops.cognigyv2.ApiProfile.SETTING, "seeds"));
+        registry.bind("apiProfile", profile);
         String baseUrl = settings.require("cognigy.base-url");
         Duration connectTimeout = settings.requireMillis("cognigy.http.connect-timeout-ms");
         Duration responseTimeout = settings.requireMillis("cognigy.http.response-timeout-ms");
@@ -126,7 +129,11 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nlpRetrainMlflow", new dev.cognigyops.nlpretrain.MlflowRecorder(settings, audit, clock));
         operations.add(nlpRetrain);
 
-        var requests = new RunRequests(operations, ledger, clock);
+        registry.bind("trainingMonitorV2", new dev.cognigyops.trainingmonitor.TrainingMonitorV2(settings, audit, clock));
+        registry.bind("cognigyListing", new dev.cognigyops.cognigyv2.ListingSteps(settings.requireInt("cognigy.v2.page-size"),
+                settings.requireInt("cognigy.v2.max-pages")));
+
+        var requests = new RunRequests(operations, ledger, clock, profile);
         var tokens = new TokenProvider(http,
                 URI.create(settings.get("cognigy.auth.token-url", stripSlash(baseUrl) + "/oauth/token")),
                 settings.get("cognigy.auth.client-id", ""), settings.get("cognigy.auth.client-secret", ""),
@@ -134,7 +141,8 @@ public class AppConfiguration implements CamelConfiguration {
                         settings.require("cognigy.auth.client-authentication").toUpperCase(Locale.ROOT)),
                 responseTimeout, clock);
         SecureRandom random = new SecureRandom();
-        var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock);
+        var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock,
+                tenantRules(profile, settings));
 
         registry.bind("settings", settings);
         registry.bind("callSteps", new dev.cognigyops.calls.CallSteps());
@@ -165,6 +173,26 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));
+    }
+
+    /**
+     * How calls reach the tenant on this profile (docs/contract.md §9): on cognigy-v2 the API key (a secret,
+     * from COGNIGY_AUTH_API_KEY) and the instance's one request budget.
+     */
+    private static OutboundCalls.TenantRules tenantRules(dev.cognigyops.cognigyv2.ApiProfile profile, Settings settings) {
+        String apiKey = settings.get("cognigy.auth.api-key", "").trim();
+        Secrets.register(apiKey);
+        if (profile != dev.cognigyops.cognigyv2.ApiProfile.COGNIGY_V2) {
+            return OutboundCalls.TenantRules.SEEDS;
+        }
+        // the window is kept with a margin: a request arrives a little after the moment it was given
+        var budget = new dev.cognigyops.cognigyv2.RequestBudget(settings.requireInt("cognigy.v2.rate-limit.requests"),
+                settings.requireSeconds("cognigy.v2.rate-limit.window-seconds")
+                        .plus(settings.requireMillis("cognigy.v2.rate-limit.margin-ms")));
+        org.slf4j.LoggerFactory.getLogger(AppConfiguration.class).info("Cognigy API profile cognigy-v2: {}, at most {} "
+                + "requests per {} ms", apiKey.isEmpty() ? "OAuth2 client credentials" : "API key (X-API-Key)",
+                budget.requests(), budget.window().toMillis());
+        return new OutboundCalls.TenantRules(profile, apiKey, budget);
     }
 
     /**

@@ -47,16 +47,19 @@ public final class CognigyOps {
         try {
             main.run(args);
         } catch (Exception e) {
-            exitWhenTheStoreCannotBeUsed(e);
+            exitWhenItCannotStart(e);
             throw e;
         }
     }
 
-    /** A run store that cannot be reached, or is newer than this program: one line, no stack trace, exit 1. */
-    private static void exitWhenTheStoreCannotBeUsed(Exception e) {
+    /**
+     * A run store that cannot be reached or is newer than this program, or a setting the program cannot
+     * run with (e.g. an unknown cognigy.api.profile): one line, no stack trace, exit 1.
+     */
+    private static void exitWhenItCannotStart(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof dev.cognigyops.store.StoreException store) {
-                System.err.println("cognigy-ops cannot start: " + store.getMessage());
+            if (t instanceof dev.cognigyops.store.StoreException || t instanceof dev.cognigyops.support.InvalidSetting) {
+                System.err.println("cognigy-ops cannot start: " + t.getMessage());
                 System.exit(1);
             }
         }
@@ -78,7 +81,7 @@ public final class CognigyOps {
         try {
             main.start();
         } catch (Exception e) {
-            exitWhenTheStoreCannotBeUsed(e);
+            exitWhenItCannotStart(e);
             throw e;
         }
         try {

@@ -57,6 +57,12 @@ public final class ErrorClassifier {
             code = ErrorCode.INTERNAL_ERROR;
             message = what + "unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof WriteOutcomeUnknown) {
+                message += "; not repeated: Cognigy may have applied it";
+                break;
+            }
+        }
         return new RunError(RunStatus.FAILED, code, Secrets.redact(message));
     }
 
@@ -108,6 +114,11 @@ public final class ErrorClassifier {
     static String serverMessage(String body) {
         if (body == null || body.isBlank()) {
             return "";
+        }
+        // the real Cognigy API's RFC 7807 answers (profile cognigy-v2): the detail and the traceId
+        var problem = dev.cognigyops.cognigyv2.Problem.in(body);
+        if (problem.isPresent()) {
+            return ": " + problem.get().shown();
         }
         String text = body.trim();
         try {

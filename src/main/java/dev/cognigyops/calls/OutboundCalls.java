@@ -46,6 +46,8 @@ public final class OutboundCalls {
         boolean tokenRenewed;
         String tokenUsed;
         RetryPolicy.Decision lastDecision;
+        /** Profile cognigy-v2: a POST/PATCH whose effect is unknown and that was not repeated (WriteRetryRule). */
+        String outcomeUnknown;
 
         CallState(Instant startedAt) {
             this.startedAt = startedAt;
@@ -53,6 +55,34 @@ public final class OutboundCalls {
 
         public int attempts() {
             return attempts;
+        }
+
+        public Instant startedAt() {
+            return startedAt;
+        }
+    }
+
+    /**
+     * How calls to the tenant differ by API profile (docs/contract.md §9). On {@code seeds}: a bearer token,
+     * RetryPolicy for every method. On {@code cognigy-v2}: the API key in {@code X-API-Key} when one is
+     * set (else the bearer token), one request budget for the whole instance that every attempt waits
+     * for, and POST/PATCH not repeated blindly ({@link WriteRetryRule}).
+     *
+     * @param apiKey the API key (a registered secret), or blank
+     * @param budget the instance's request budget; null on seeds
+     */
+    public record TenantRules(dev.cognigyops.cognigyv2.ApiProfile profile, String apiKey,
+                              dev.cognigyops.cognigyv2.RequestBudget budget) {
+        public static final TenantRules SEEDS = new TenantRules(dev.cognigyops.cognigyv2.ApiProfile.SEEDS, "", null);
+
+        public static final String API_KEY_HEADER = "X-API-Key";
+
+        boolean v2() {
+            return profile == dev.cognigyops.cognigyv2.ApiProfile.COGNIGY_V2;
+        }
+
+        boolean usesApiKey() {
+            return v2() && apiKey != null && !apiKey.isBlank();
         }
     }
 
@@ -62,9 +92,16 @@ public final class OutboundCalls {
     private final Settings settings;
     private final AuditLog audit;
     private final Clock clock;
+    private final TenantRules rules;
 
     public OutboundCalls(TokenProvider tokens, RunRequests requests, RetryPolicy policy, Settings settings,
                          AuditLog audit, Clock clock) {
+        this(tokens, requests, policy, settings, audit, clock, TenantRules.SEEDS);
+    }
+
+    public OutboundCalls(TokenProvider tokens, RunRequests requests, RetryPolicy policy, Settings settings,
+                         AuditLog audit, Clock clock, TenantRules rules) {
+        this.rules = rules;
         this.tokens = tokens;
         this.requests = requests;
         this.policy = policy;
@@ -127,10 +164,27 @@ public final class OutboundCalls {
         if (call == null || !call.bearer()) {
             return;
         }
+        if (rules.usesApiKey()) {
+            // a header, never the api_key query parameter: a URL ends up in logs and proxies
+            exchange.getMessage().setHeader(TenantRules.API_KEY_HEADER, rules.apiKey());
+            return;
+        }
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         String token = tokens.token(settings.scopes(run.operation()));
         exchange.getProperty(STATE, CallState.class).tokenUsed = token;
         exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+    }
+
+    /**
+     * Step 2b (the call route's asynchronous delay): on profile cognigy-v2, the wait (ms) until the
+     * instance's request budget allows this call to the tenant; its send time is reserved. 0 otherwise.
+     */
+    public long waitForPermit(Exchange exchange) {
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        if (rules.budget() == null || call == null || !call.bearer()) {
+            return 0;
+        }
+        return rules.budget().waitBeforeSending(clock.millis());
     }
 
     /** Step 3: the answer, as JSON, in exchange properties; the message is cleaned. */
@@ -165,6 +219,16 @@ public final class OutboundCalls {
         RetryPolicy.Decision decision = policy.decide(failure, state.attempts, state.startedAt, clock.instant(),
                 state.tokenRenewed, limits(run == null ? null : run.operation(),
                         call == null ? OutboundCall.COGNIGY_RETRY : call.retrySettings()));
+        if (rules.v2() && call != null && call.bearer()) {
+            var unknown = WriteRetryRule.outcomeUnknown(call.method(), failure);
+            if (unknown.isPresent()) {
+                state.outcomeUnknown = unknown.get();
+                decision = new RetryPolicy.Decision(false, 0, false, unknown.get() + ": not repeated blindly");
+            } else if (decision.renewToken() && rules.usesApiKey()) {
+                // no token to renew: the key itself was refused
+                decision = new RetryPolicy.Decision(false, 0, false, "401: the API key was refused (cognigy.auth.api-key)");
+            }
+        }
         state.lastDecision = decision;
         if (decision.renewToken() && call != null && call.bearer() && run != null) {
             tokens.invalidate(settings.scopes(run.operation()), state.tokenUsed);
@@ -176,6 +240,10 @@ public final class OutboundCalls {
             CallPacer pacer = exchange.getProperty(PACER, CallPacer.class);
             if (pacer != null) {
                 delay = Math.max(delay, pacer.delayBeforeRetry(delay));
+            }
+            if (rules.budget() != null && call != null && call.bearer()) {
+                // a retry is a request too: it takes its own permit, at or after its wait
+                delay = rules.budget().waitBeforeRetry(clock.millis(), delay);
             }
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
             // the one line a retry leaves in the log (Camel's own retry log is at DEBUG): an answer
@@ -200,6 +268,14 @@ public final class OutboundCalls {
         recordCall(exchange, "FAILURE", status, failure);
         exchange.getMessage().removeHeaders("*");
         exchange.removeProperty(PACER);
+        CallState state = exchange.getProperty(STATE, CallState.class);
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        if (state != null && state.outcomeUnknown != null && failure != null && !(failure instanceof WriteOutcomeUnknown)) {
+            // what propagates to the operation (Camel puts the caught exception back when it is not handled):
+            // a signal the operation reads back on, carrying the call's own failure
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new WriteOutcomeUnknown(
+                    call == null ? "a write" : call.describe(), state.outcomeUnknown, failure));
+        }
     }
 
     /** The last call's answer as JSON (an empty object for an empty body). */

@@ -12,4 +12,17 @@ public interface Operation {
 
     /** Checks the payload, adding every violation (paths start with {@code payload.}). */
     void validate(JsonNode payload, Violations violations);
+
+    /**
+     * Whether the operation is built for profile {@code cognigy-v2} (the real Cognigy.AI API, route
+     * {@code direct:<name>-v2}); one that is not is REJECTED on that profile, never run with the seeds route.
+     */
+    default boolean onCognigyV2() {
+        return false;
+    }
+
+    /** Checks the payload as profile {@code cognigy-v2} takes it (docs/contract.md §9), adding every violation. */
+    default void validateOnCognigyV2(JsonNode payload, Violations violations) {
+        throw new UnsupportedOperationException(name() + " is not built for profile cognigy-v2");
+    }
 }

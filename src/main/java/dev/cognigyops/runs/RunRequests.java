@@ -24,11 +24,35 @@ public final class RunRequests {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final RunLedger ledger;
     private final Clock clock;
+    private final dev.cognigyops.cognigyv2.ApiProfile profile;
 
     public RunRequests(Iterable<Operation> known, RunLedger ledger, Clock clock) {
+        this(known, ledger, clock, dev.cognigyops.cognigyv2.ApiProfile.SEEDS);
+    }
+
+    /** @param profile the API the instance speaks (cognigy.api.profile): it decides which payload rules apply */
+    public RunRequests(Iterable<Operation> known, RunLedger ledger, Clock clock, dev.cognigyops.cognigyv2.ApiProfile profile) {
         known.forEach(op -> operations.put(op.name(), op));
         this.ledger = ledger;
         this.clock = clock;
+        this.profile = profile;
+    }
+
+    /**
+     * The operation's payload rules on this instance's profile. On cognigy-v2 an operation not yet
+     * built for it is refused by name: its seeds route is never run against a real tenant.
+     */
+    private void validate(String operation, JsonNode payload, Violations violations) {
+        Operation op = operations.get(operation);
+        if (profile == dev.cognigyops.cognigyv2.ApiProfile.SEEDS) {
+            op.validate(payload, violations);
+        } else if (op.onCognigyV2()) {
+            op.validateOnCognigyV2(payload, violations);
+        } else {
+            violations.add("operation", "operation " + operation + " is not available on profile "
+                    + profile.label() + " yet (" + dev.cognigyops.cognigyv2.ApiProfile.SETTING + "); available there: "
+                    + String.join(", ", operations.values().stream().filter(Operation::onCognigyV2).map(Operation::name).toList()));
+        }
     }
 
     public Operation operation(String name) {
@@ -76,7 +100,7 @@ public final class RunRequests {
             ledger.claim(runId);
         }
         if (operation != null && payload != null && payload.isObject()) {
-            operations.get(operation).validate(payload, violations);
+            validate(operation, payload, violations);
         }
         var admission = violations.isEmpty() ? RunContext.Admission.ACCEPTED : RunContext.Admission.REJECTED;
         return new RunContext(runId, requestId, operation, trigger, source, clock.instant(), payload, admission,
@@ -125,7 +149,7 @@ public final class RunRequests {
             JsonNode payload = payload(envelope, violations);
             violations.rejectUnknownFields(envelope, "", ENVELOPE_FIELDS);
             if (operation != null && payload != null) {
-                operations.get(operation).validate(payload, violations);
+                validate(operation, payload, violations);
             }
         }
         return violations.list();

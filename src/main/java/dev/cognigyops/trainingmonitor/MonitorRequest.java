@@ -19,15 +19,23 @@ public record MonitorRequest(String projectId, String jobId, String webhookUrl, 
     static final Set<String> FIELDS = Set.of("projectId", "jobId", "webhookUrl", "pollIntervalSeconds", "policy");
     static final Set<String> POLICY_FIELDS = Set.of("maxStagnationSeconds", "maxCpuThreshold", "maxMemoryThreshold",
             "enableAutoCancel");
+    /** Fields only profile cognigy-v2 takes (TaskMonitorRequest): named when sent to a seeds instance. */
+    static final Set<String> COGNIGY_V2_ONLY = Set.of("taskId");
     static final long DEFAULT_INTERVAL_SECONDS = 15;
     static final long MAX_INTERVAL_SECONDS = 86_400;
     static final long MAX_STAGNATION_SECONDS = 7 * 86_400;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final String ID_HINT = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final String ID_HINT = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
     /** Names every rule the payload breaks; {@code webhooks} says where its webhook may point. */
     public static void validate(JsonNode payload, Violations v, WebhookTargets webhooks) {
-        v.rejectUnknownFields(payload, "payload.", FIELDS);
+        for (String field : COGNIGY_V2_ONLY) {
+            if (payload.has(field)) {
+                v.add("payload." + field, "is a field of profile cognigy-v2 (a Cognigy task); this instance runs profile "
+                        + "seeds (cognigy.api.profile), where a training job is named by projectId and jobId");
+            }
+        }
+        v.rejectUnknownFields(without(payload, COGNIGY_V2_ONLY), "payload.", FIELDS);
         v.requireText(payload, "projectId", "payload.projectId", ID, ID_HINT);
         v.requireText(payload, "jobId", "payload.jobId", ID, ID_HINT);
         String webhook = v.optionalText(payload, "webhookUrl", "payload.webhookUrl", null, null);
@@ -72,7 +80,17 @@ public record MonitorRequest(String projectId, String jobId, String webhookUrl, 
         return "training:" + projectId + ":" + jobId;
     }
 
-    private static void wholeNumber(JsonNode node, String field, String path, long min, long max, Violations v) {
+    /** The object without the fields already named otherwise (so each is named once). */
+    static JsonNode without(JsonNode object, Set<String> fields) {
+        if (!object.isObject()) {
+            return object;
+        }
+        var copy = ((com.fasterxml.jackson.databind.node.ObjectNode) object).deepCopy();
+        copy.remove(fields);
+        return copy;
+    }
+
+    static void wholeNumber(JsonNode node, String field, String path, long min, long max, Violations v) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return;

@@ -68,6 +68,17 @@ public final class TrainingMonitor implements Operation {
         MonitorRequest.validate(payload, violations, webhookTargets);
     }
 
+    /** Built for profile cognigy-v2: a Cognigy task (TrainingMonitorV2, route direct:training-monitor-v2). */
+    @Override
+    public boolean onCognigyV2() {
+        return true;
+    }
+
+    @Override
+    public void validateOnCognigyV2(JsonNode payload, Violations violations) {
+        TaskMonitorRequest.validate(payload, violations, webhookTargets);
+    }
+
     /** First step: a new run's state from its payload (with its defaults), or the saved state the run goes on from. */
     public TrainingMonitorRun begin(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
         if (run.resumeFrom() != null) {
