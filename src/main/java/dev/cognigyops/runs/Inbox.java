@@ -17,6 +17,8 @@ public final class Inbox {
 
     public static final String DESTINATION = "inboxDestination";
     public static final String ERROR_FILE = "inboxErrorFile";
+    /** Why a file's request could not even be started (e.g. the run store did not answer): it goes to .failed. */
+    public static final String NOT_STARTED = "inboxNotStarted";
     static final String DONE = ".done";
     static final String FAILED = ".failed";
 
@@ -45,10 +47,32 @@ public final class Inbox {
         return parent == null ? null : parent.getFileName().toString();
     }
 
-    /** Predicate: the file goes to .failed with an error file — it was rejected, or its result has no file. */
+    /** Predicate: the file goes to .failed with an error file — it was rejected, its result has no file, or it never started. */
     public boolean needsErrorFile(Exchange exchange) {
+        if (exchange.getProperty(NOT_STARTED) != null) {
+            return true;
+        }
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         return run != null && (run.isRejected() || exchange.getProperty(RunDispatch.RESULT_NOT_WRITTEN) != null);
+    }
+
+    /**
+     * Step, when the dispatch itself failed before the run could start — the run store did not answer
+     * for cognigy.store.retry-ms, so the run could not be written: nothing ran, and the file is kept in
+     * .failed/ with an error file that says so, to be dropped again.
+     */
+    public void notStarted(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        boolean store = false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            store |= t instanceof dev.cognigyops.store.StoreException;
+        }
+        String why = failure == null ? "unknown" : failure.getMessage();
+        exchange.setProperty(NOT_STARTED, store
+                ? "the request was not started: the run store did not answer (" + why + "); nothing ran. "
+                        + "Drop the file into the inbox again once the store answers"
+                : "the request was not started: " + why + "; nothing ran");
+        exchange.setProperty(NOT_STARTED + "Code", store ? ErrorCode.STORAGE_ERROR.name() : ErrorCode.INTERNAL_ERROR.name());
     }
 
     /**
@@ -59,6 +83,14 @@ public final class Inbox {
         exchange.setProperty(DESTINATION, FAILED);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         ObjectNode error = Json.object();
+        String notStarted = exchange.getProperty(NOT_STARTED, String.class);
+        if (notStarted != null) {
+            error.put("runId", run == null ? null : run.runId());
+            error.put("file", exchange.getProperty(RunDispatch.SOURCE, String.class));
+            error.put("code", exchange.getProperty(NOT_STARTED + "Code", String.class));
+            error.put("message", notStarted);
+            return Json.writePretty(error);
+        }
         error.put("runId", run.runId());
         error.put("file", exchange.getProperty(RunDispatch.SOURCE, String.class));
         String notWritten = exchange.getProperty(RunDispatch.RESULT_NOT_WRITTEN, String.class);
