@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -18,6 +19,7 @@ import org.apache.camel.main.Main;
 
 import dev.cognigyops.CognigyOps;
 import dev.cognigyops.demo.simulator.CognigySimulator;
+import dev.cognigyops.demo.simulator.v2.CognigyV2Simulator;
 import dev.cognigyops.support.Json;
 import dev.cognigyops.testsupport.EmbeddedS3;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -33,6 +35,8 @@ public final class Demo {
     static final String CLIENT_ID = "demo-client";
     static final String CLIENT_SECRET = "demo-client-secret-change-me";
     static final String BUCKET = "demo-model-exports";
+    /** The simulated tenant's API key (profile cognigy-v2). */
+    static final String API_KEY = "demo-api-key-change-me";
 
     private Demo() {
     }
@@ -41,17 +45,14 @@ public final class Demo {
         Path home = Path.of("target", "demo").toAbsolutePath();
         deleteRecursively(home);
         Files.createDirectories(home);
-        Path examples = Path.of(args.length > 0 ? args[0] : "examples/requests");
+        boolean v2 = "cognigy-v2".equals(System.getProperty("demo.profile", "seeds"));
+        Path examples = Path.of(args.length > 0 ? args[0] : v2 ? "examples/cognigy-v2" : "examples/requests");
 
         say("starting the Cognigy simulator and a local S3-compatible store ...");
-        CognigySimulator cognigy = new CognigySimulator(CLIENT_ID, CLIENT_SECRET).start();
         EmbeddedS3 s3 = EmbeddedS3.startOnFilesystem(home.resolve("s3"));
         s3.createBucket(BUCKET);
 
         Main app = new Main(CognigyOps.class);
-        app.addOverrideProperty("cognigy.base-url", cognigy.baseUrl());
-        app.addOverrideProperty("cognigy.auth.client-id", CLIENT_ID);
-        app.addOverrideProperty("cognigy.auth.client-secret", CLIENT_SECRET);
         app.addOverrideProperty("cognigy.inbox.dir", home.resolve("inbox").toString());
         app.addOverrideProperty("cognigy.results.dir", home.resolve("results").toString());
         app.addOverrideProperty("cognigy.audit.file", home.resolve("audit/audit.jsonl").toString());
@@ -62,24 +63,35 @@ public final class Demo {
         app.addOverrideProperty("cognigy.s3.path-style", "true");
         app.addOverrideProperty("cognigy.poll.first-delay-ms", "500");
         app.addOverrideProperty("cognigy.inbox.read-lock-check-ms", "300");
-
-        cognigy.register(new dev.cognigyops.demo.simulator.BotDeployApi(java.time.Clock.systemUTC()));
-        app.addOverrideProperty("cognigy.poll.bot-deploy.first-delay-ms", "1000");
-
-        cognigy.register(new dev.cognigyops.demo.simulator.TrainingApi(java.time.Clock.systemUTC()));
-
-        cognigy.register(new dev.cognigyops.demo.simulator.FlowDeployApi());
-        app.addOverrideProperty("cognigy.flow-deploy.page-size", "4");
-        app.addOverrideProperty("cognigy.poll.flow-deploy.first-delay-ms", "200");
-
-        cognigy.register(new dev.cognigyops.demo.simulator.NlpRetrainApi(java.time.Clock.systemUTC()))
-                .register(new dev.cognigyops.demo.simulator.MlflowApi());
-        app.addOverrideProperty("mlflow.tracking-uri", cognigy.baseUrl());
+        AutoCloseable cognigy;
+        Map<String, String> ids;
+        String simulatorUrl;
+        if (v2) {
+            CognigyV2Simulator tenant = new CognigyV2Simulator(API_KEY).start();
+            ids = seedTenant(tenant);
+            app.addOverrideProperty("cognigy.api.profile", "cognigy-v2");
+            app.addOverrideProperty("cognigy.base-url", tenant.baseUrl());
+            app.addOverrideProperty("cognigy.auth.api-key", API_KEY);
+            // MLflow is a server of its own: the seeds simulator's MLflow area, on another port
+            CognigySimulator mlflow = new CognigySimulator("mlflow", "unused").register(new dev.cognigyops.demo.simulator.MlflowApi()).start();
+            app.addOverrideProperty("mlflow.tracking-uri", mlflow.baseUrl());
+            cognigy = () -> {
+                tenant.close();
+                mlflow.close();
+            };
+            simulatorUrl = tenant.baseUrl();
+        } else {
+            CognigySimulator seeds = seedsSimulator(app);
+            ids = Map.of();
+            cognigy = seeds;
+            simulatorUrl = seeds.baseUrl();
+        }
 
         System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);
         app.start();
-        say("cognigy-ops is running; Cognigy simulator at " + cognigy.baseUrl() + ", S3 at " + s3.endpoint());
+        say("cognigy-ops is running on profile " + (v2 ? "cognigy-v2" : "seeds") + "; Cognigy simulator at "
+                + simulatorUrl + ", S3 at " + s3.endpoint());
 
         List<Path> requests;
         try (Stream<Path> files = Files.list(examples)) {
@@ -89,7 +101,7 @@ public final class Demo {
         Files.createDirectories(inbox);
         for (Path request : requests) {
             Path tmp = inbox.resolve("." + request.getFileName() + ".part");
-            Files.copy(request, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(tmp, withIds(Files.readString(request), ids));
             Files.move(tmp, inbox.resolve(request.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             say("dropped " + examples.resolve(request.getFileName()) + " into " + inbox);
         }
@@ -126,6 +138,64 @@ public final class Demo {
             say(missing + " request(s) had no result within 120 s");
         }
         System.exit(missing == 0 ? 0 : 1);
+    }
+
+    /** The seeds simulator, with every API area the five operations call, and the app pointed at it. */
+    private static CognigySimulator seedsSimulator(Main app) {
+        CognigySimulator cognigy = new CognigySimulator(CLIENT_ID, CLIENT_SECRET).start();
+        app.addOverrideProperty("cognigy.base-url", cognigy.baseUrl());
+        app.addOverrideProperty("cognigy.auth.client-id", CLIENT_ID);
+        app.addOverrideProperty("cognigy.auth.client-secret", CLIENT_SECRET);
+
+        cognigy.register(new dev.cognigyops.demo.simulator.BotDeployApi(java.time.Clock.systemUTC()));
+        app.addOverrideProperty("cognigy.poll.bot-deploy.first-delay-ms", "1000");
+
+        cognigy.register(new dev.cognigyops.demo.simulator.TrainingApi(java.time.Clock.systemUTC()));
+
+        cognigy.register(new dev.cognigyops.demo.simulator.FlowDeployApi());
+        app.addOverrideProperty("cognigy.flow-deploy.page-size", "4");
+        app.addOverrideProperty("cognigy.poll.flow-deploy.first-delay-ms", "200");
+
+        cognigy.register(new dev.cognigyops.demo.simulator.NlpRetrainApi(java.time.Clock.systemUTC()))
+                .register(new dev.cognigyops.demo.simulator.MlflowApi());
+        app.addOverrideProperty("mlflow.tracking-uri", cognigy.baseUrl());
+        return cognigy;
+    }
+
+    /**
+     * A tenant as a contact centre has one: a support bot's project of three flows (each executing the
+     * next) with two snapshots, its webchat endpoint serving the first, an empty production project to
+     * promote the flows into, and an intent training under way. The ids it made, by the names the
+     * requests in examples/cognigy-v2/ use for them ({@code ${supportProjectId}}, ...).
+     */
+    private static Map<String, String> seedTenant(CognigyV2Simulator tenant) throws Exception {
+        tenant.withTrainingResult(0.91, List.of());
+        String support = tenant.seedProject("Support bot", 3);
+        String production = tenant.seedProject("Support bot (production)", 0);
+        String release1 = tenant.seedSnapshot(support, "release-1", true);
+        String release2 = tenant.seedSnapshot(support, "release-2", true);
+        String webchat = tenant.seedEndpointOnSnapshot(release1, "Webchat");
+        String mainFlow = tenant.flows(support).get(0).id();
+        java.net.http.HttpResponse<String> training = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(tenant.baseUrl() + "/new/v2.0/flows/"
+                                + tenant.flows(support).get(1).id() + "/intents/train"))
+                        .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"localeId\":\"" + tenant.localeId(support) + "\",\"mode\":\"full\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String trainingTask = Json.parse(training.body()).path("_id").asText();
+        return Map.of("supportProjectId", support, "productionProjectId", production, "release2SnapshotId", release2,
+                "webchatEndpointId", webchat, "mainFlowId", mainFlow, "supportLocaleId", tenant.localeId(support),
+                "trainingTaskId", trainingTask);
+    }
+
+    /** The request with the tenant's ids put in for their {@code ${name}}s. */
+    static String withIds(String request, Map<String, String> ids) {
+        String filled = request;
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            filled = filled.replace("${" + id.getKey() + "}", id.getValue());
+        }
+        return filled;
     }
 
     private static List<Path> list(Path dir) throws IOException {
