@@ -133,12 +133,13 @@ public record EndpointSwitchRun(Phase phase, EndpointSwitchRequest request, long
 
     /**
      * The endpoint read back after a switch PATCH whose effect was unknown: it serves the target — the PATCH
-     * applied, go on to the read-back; it does not — the PATCH is sent again, at most {@code maxPatches} times in all.
+     * applied, and this read is the switch's read-back; it does not — the PATCH is sent again, at most
+     * {@code maxPatches} times in all.
      */
     EndpointSwitchRun switchReadBack(Served read, int maxPatches) {
         EndpointSwitchRun seen = withCurrent(read);
         if (EndpointPatch.shows(read, target)) {
-            return seen.at(Phase.SWITCHED);
+            return seen.at(Phase.VERIFIED);
         }
         if (switchPatches >= maxPatches) {
             throw new RunFailure(ErrorCode.UPSTREAM_ERROR, "endpoint " + request.endpointId() + ": " + switchPatches
