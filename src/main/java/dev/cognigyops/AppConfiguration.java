@@ -129,6 +129,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nlpRetrainMlflow", new dev.cognigyops.nlpretrain.MlflowRecorder(settings, audit, clock));
         operations.add(nlpRetrain);
 
+        registry.bind("botDeployV2", new dev.cognigyops.botdeploy.BotDeployV2(settings, botDeploy.dependencyWebhooks(), audit, clock));
         registry.bind("trainingMonitorV2", new dev.cognigyops.trainingmonitor.TrainingMonitorV2(settings, audit, clock));
         registry.bind("cognigyListing", new dev.cognigyops.cognigyv2.ListingSteps(settings.requireInt("cognigy.v2.page-size"),
                 settings.requireInt("cognigy.v2.max-pages")));

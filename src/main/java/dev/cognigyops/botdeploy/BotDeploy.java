@@ -53,14 +53,14 @@ public final class BotDeploy implements Operation {
 
     private final Settings settings;
     private final WebhookTargets webhookTargets;
-    private final WebhookProbe webhooks;
+    private final DependencyWebhooks webhooks;
     private final AuditLog audit;
     private final Clock clock;
 
     public BotDeploy(Settings settings, WebhookProbe webhooks, AuditLog audit, Clock clock) {
         this.settings = settings;
         this.webhookTargets = WebhookTargets.from(settings);
-        this.webhooks = webhooks;
+        this.webhooks = new DependencyWebhooks(settings, webhooks, audit);
         this.audit = audit;
         this.clock = clock;
     }
@@ -70,12 +70,38 @@ public final class BotDeploy implements Operation {
         return NAME;
     }
 
+    /** The dependency-webhook check, shared with profile cognigy-v2 (BotDeployV2). */
+    public DependencyWebhooks dependencyWebhooks() {
+        return webhooks;
+    }
+
+    /** Built for profile cognigy-v2: an endpoint switched to a snapshot (BotDeployV2, route direct:bot-deploy-v2). */
+    @Override
+    public boolean onCognigyV2() {
+        return true;
+    }
+
+    @Override
+    public void validateOnCognigyV2(JsonNode payload, Violations violations) {
+        EndpointSwitchRequest.validate(payload, violations, webhookTargets);
+    }
+
 
     // ---- 1. the payload
 
     @Override
     public void validate(JsonNode payload, Violations v) {
-        v.rejectUnknownFields(payload, "payload.", FIELDS);
+        for (String field : EndpointSwitchRequest.COGNIGY_V2_ONLY) {
+            if (payload.has(field)) {
+                v.add("payload." + field, "is a field of profile cognigy-v2 (an endpoint switched to a snapshot); this instance "
+                        + "runs profile seeds (cognigy.api.profile), where a bot is deployed to an environment");
+            }
+        }
+        JsonNode rest = payload.deepCopy();
+        if (rest instanceof ObjectNode object) {
+            object.remove(EndpointSwitchRequest.COGNIGY_V2_ONLY);
+        }
+        v.rejectUnknownFields(rest, "payload.", FIELDS);
         v.requireText(payload, "botId", "payload.botId", ID, ID_HINT);
         v.requireText(payload, "nluModelId", "payload.nluModelId", ID, ID_HINT);
         String target = v.requireText(payload, "targetEnvironmentId", "payload.targetEnvironmentId", ID, ID_HINT);
@@ -242,22 +268,7 @@ public final class BotDeploy implements Operation {
     public BotDeployRun checkWebhooks(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run,
                                       @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
         List<String> urls = run.request().webhookUrls();
-        List<String> unreachable = new ArrayList<>();
-        if (!urls.isEmpty()) {
-            Duration timeout = Duration.ofMillis(Long.parseLong(settings.require("cognigy.deploy.webhook-check-timeout-ms")));
-            for (WebhookProbe.Check check : webhooks.check(urls, timeout)) {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("request", "HEAD " + WebhookProbe.shown(check.url()));
-                details.put("httpStatus", check.status());
-                details.put("latency_ms", check.latencyMs());
-                if (!check.reachable()) {
-                    details.put("error", check.problem());
-                    unreachable.add(WebhookProbe.shown(check.url()) + " (" + check.problem() + ")");
-                }
-                audit.record(context, "WEBHOOK_CHECKED", check.reachable() ? "SUCCESS" : "FAILURE",
-                        "webhook:" + WebhookProbe.shown(check.url()), details);
-            }
-        }
+        List<String> unreachable = webhooks.unreachable(urls, context);
         if (!unreachable.isEmpty()) {
             throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, unreachable.size() + " of " + urls.size()
                     + " dependency webhook(s) did not answer HEAD with 2xx: " + String.join("; ", unreachable)
