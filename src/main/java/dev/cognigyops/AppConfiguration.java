@@ -127,6 +127,7 @@ public class AppConfiguration implements CamelConfiguration {
         var nlpRetrain = new dev.cognigyops.nlpretrain.NlpRetrain(settings, audit, clock);
         registry.bind("nlpRetrain", nlpRetrain);
         registry.bind("nlpRetrainMlflow", new dev.cognigyops.nlpretrain.MlflowRecorder(settings, audit, clock));
+        registry.bind("nlpRetrainV2", new dev.cognigyops.nlpretrain.NlpRetrainV2(settings, audit, clock));
         operations.add(nlpRetrain);
 
         registry.bind("botDeployV2", new dev.cognigyops.botdeploy.BotDeployV2(settings, botDeploy.dependencyWebhooks(), audit, clock));

@@ -1,8 +1,6 @@
 package dev.cognigyops.nlpretrain;
 
-import java.math.BigDecimal;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +14,8 @@ import dev.cognigyops.calls.OutboundCall;
 import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunContext;
+import dev.cognigyops.runs.OperationState;
 import dev.cognigyops.runs.RunFailure;
-import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.support.Settings;
 
 /**
@@ -25,7 +23,8 @@ import dev.cognigyops.support.Settings;
  * find or create the experiment, create the run with its tags, log metrics and params, end it
  * FINISHED or FAILED. The route {@code nlp-retrain-record-mlflow} makes the calls (through
  * {@code kamelet:mlflow-call}); each public method here is a request body, an answer's outcome or a
- * decision on the run's {@link NlpRetrainRun}. A failure is audited and shown in the output, never
+ * decision on the run's state, a {@link MlflowRecordable} (seeds' {@link NlpRetrainRun}, cognigy-v2's
+ * {@link RetrainV2Run}, which also looks up the previous run of its flow for a delta). A failure is audited and shown in the output, never
  * the retrain's result.
  */
 public final class MlflowRecorder {
@@ -40,16 +39,16 @@ public final class MlflowRecorder {
         this.clock = clock;
     }
 
-    /** Filter: MLflow is set up, there is a job to record, and it is not recorded yet. */
-    public boolean recordsInMlflow(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
-        return settings.get("mlflow.tracking-uri").isPresent() && run.jobId() != null
+    /** Filter: MLflow is set up, there is a training to record, and it is not recorded yet. */
+    public boolean recordsInMlflow(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
+        return settings.get("mlflow.tracking-uri").isPresent() && run.startedTraining()
                 && run.isBefore(NlpRetrainRun.Phase.MLFLOW_RECORDED.name());
     }
 
     /** The experiment's id, from a get-by-name or a create answer. */
-    public NlpRetrainRun experimentFound(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer) {
+    public MlflowRecordable experimentFound(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run, @Body JsonNode answer) {
         String id = requireId(MlflowTracking.experimentId(answer), "experiment_id", "experiments/get-by-name or create");
-        return run.withMlflow(run.phase(), run.mlflow().withExperimentId(id));
+        return run.withMlflowRecord(run.mlflow().withExperimentId(id));
     }
 
     /** The doCatch's condition: MLflow has no experiment of that name (404 RESOURCE_DOES_NOT_EXIST). */
@@ -64,83 +63,62 @@ public final class MlflowRecorder {
                 && body.contains("RESOURCE_ALREADY_EXISTS");
     }
 
-    public JsonNode createExperimentRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+    public JsonNode createExperimentRequest(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
         return MlflowTracking.createExperiment(run.mlflow().experiment());
     }
 
-    /** runs/create: the run, tagged with the model, version, job, payload hash, trigger, status and gate. */
-    public JsonNode runRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run,
+    /** runs/search: the latest earlier run of the experiment the run's filter finds (cognigy-v2: the same flow). */
+    public JsonNode previousRunRequest(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
+        return MlflowTracking.searchLatestRun(run.mlflow().experimentId(), run.previousRunFilter());
+    }
+
+    /** runs/search's answer: the previous run and its metric, or none. */
+    public MlflowRecordable previousRunFound(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run, @Body JsonNode answer) {
+        MlflowTracking.Metric previous = MlflowTracking.latestMetric(answer, run.previousRunMetric());
+        return previous == null ? run.withPreviousMlflowRun(null, null)
+                : run.withPreviousMlflowRun(previous.runId(), previous.value());
+    }
+
+    /** runs/create: the run, with the tags the run names. */
+    public JsonNode runRequest(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run,
                                @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("model_id", run.asked().modelId());
-        tags.put("version_id", run.modelVersionId());
-        tags.put("job_id", run.jobId());
-        tags.put("payload_hash", run.payloadHash());
-        tags.put("retrain_trigger", context.trigger() == Trigger.SCHEDULE ? "automated" : "manual");
-        tags.put("status", run.job().status());
-        tags.put("gate", run.verdict() == null ? null : run.verdict().label());
-        tags.put("baseline_version_id", run.asked().baselineVersionId());
-        tags.put("cognigy_ops_run_id", run.runId());
-        return MlflowTracking.createRun(run.mlflow().experimentId(), "retrain-" + run.jobId(), run.startedAtMs(), tags);
+        return MlflowTracking.createRun(run.mlflow().experimentId(), run.mlflowRunName(), run.startedAtMs(),
+                run.mlflowTags(context.trigger()));
     }
 
     /** runs/create's answer: MLflow's run id (never invented). */
-    public NlpRetrainRun runCreated(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, @Body JsonNode answer) {
+    public MlflowRecordable runCreated(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run, @Body JsonNode answer) {
         String id = requireId(MlflowTracking.runId(answer), "run.info.run_id", "runs/create");
-        return run.withMlflow(NlpRetrainRun.Phase.MLFLOW_RUN_CREATED, run.mlflow().withRunId(id));
+        return run.mlflowRunCreated(run.mlflow().withRunId(id));
     }
 
-    /** runs/log-batch: the training latency, the metrics, the dataset size, accuracyDelta, and the payload's params. */
-    public JsonNode logBatchRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (run.job().latencySeconds() != null) {
-            metrics.put("training_latency_seconds", run.job().latencySeconds());
-        }
-        if (run.metrics() != null) {
-            metrics.put("precision", run.metrics().precision());
-            metrics.put("recall", run.metrics().recall());
-            metrics.put("f1_score", run.metrics().f1Score());
-            metrics.put("bias_score", run.metrics().biasScore());
-        }
-        RetrainPayload p = run.asked();
-        metrics.put("dataset_size", (double) p.maxDatasetSize());
-        if (run.accuracyDelta() != null) {
-            metrics.put("accuracy_delta", run.accuracyDelta());
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("convergence_threshold", BigDecimal.valueOf(p.convergenceThreshold()).toPlainString());
-        params.put("max_dataset_size", Long.toString(p.maxDatasetSize()));
-        params.put("max_gpu_memory", Long.toString(p.computeConstraints().maxGpuMemory()));
-        params.put("max_cpu_cores", Long.toString(p.computeConstraints().maxCpuCores()));
-        params.put("timeout_seconds", Long.toString(p.computeConstraints().timeoutSeconds()));
-        params.put("intents", Integer.toString(p.trainingDataSliceMatrix().size()));
-        params.put("gate_tolerance", BigDecimal.valueOf(p.gate().tolerance()).toPlainString());
-        params.put("gate_max_bias_score", BigDecimal.valueOf(p.gate().maxBiasScore()).toPlainString());
-        return MlflowTracking.logBatch(run.mlflow().runId(), metrics, clock.millis(), params);
+    /** runs/log-batch: the run's metrics and params. */
+    public JsonNode logBatchRequest(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
+        return MlflowTracking.logBatch(run.mlflow().runId(), run.mlflowMetrics(), clock.millis(), run.mlflowParams());
     }
 
     /** Before runs/update: it is being sent, so whatever its answer the run is never ended twice. */
-    public NlpRetrainRun endingRun(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
-        return run.withMlflow(run.phase(), run.mlflow().markEndSent());
+    public MlflowRecordable endingRun(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
+        return run.withMlflowRecord(run.mlflow().markEndSent());
     }
 
     /** runs/update: FINISHED when the retrain did all it should, else FAILED. */
-    public JsonNode endRunRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+    public JsonNode endRunRequest(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
         return MlflowTracking.endRun(run.mlflow().runId(), run.succeeded(), clock.millis());
     }
 
-    public NlpRetrainRun recorded(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
-        return run.withMlflow(NlpRetrainRun.Phase.MLFLOW_RECORDED, run.mlflow().ended("RECORDED", null));
+    public MlflowRecordable recorded(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
+        return run.mlflowRecorded(run.mlflow().ended("RECORDED", null));
     }
 
     /** MLflow down or refusing: the retrain's result stands; the failure is audited and shown in the output. */
-    public NlpRetrainRun mlflowFailed(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
-                                      @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
-                                      @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt,
-                                      @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+    public MlflowRecordable mlflowFailed(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run, Exception failure,
+                                         @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                         @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt,
+                                         @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
         String error = Caught.describe(failure, call, attempt).getMessage();
-        NlpRetrainRun failed = run.withMlflow(NlpRetrainRun.Phase.MLFLOW_RECORDED, run.mlflow().ended("FAILED", error));
-        Map<String, Object> details = NlpRetrain.event(failed, "mlflow_sync_failed");
+        MlflowRecordable failed = run.mlflowRecorded(run.mlflow().ended("FAILED", error));
+        Map<String, Object> details = failed.mlflowEvent("mlflow_sync_failed");
         details.put("error", error);
         details.put("mlflow_run_id", failed.mlflow().runId());
         audit.record(context, "MLFLOW_SYNC_FAILED", "FAILURE", failed.resource(), details);
@@ -148,21 +126,21 @@ public final class MlflowRecorder {
     }
 
     /** Filter after a failure: MLflow created the run, but it was never asked to end it. */
-    public boolean runLeftOpen(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+    public boolean runLeftOpen(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
         return run.mlflow().runId() != null && !run.mlflow().endSent();
     }
 
     /** runs/update for a run whose recording failed part way: FAILED, its record is incomplete. */
-    public JsonNode endOpenRunRequest(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run) {
+    public JsonNode endOpenRunRequest(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run) {
         return MlflowTracking.endRun(run.mlflow().runId(), false, clock.millis());
     }
 
     /** Not even the end went through: the output says the run stays RUNNING in MLflow. */
-    public NlpRetrainRun openRunNotEnded(@ExchangeProperty(NlpRetrainRun.PROPERTY) NlpRetrainRun run, Exception failure,
-                                         @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
-                                         @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
+    public MlflowRecordable openRunNotEnded(@ExchangeProperty(OperationState.PROPERTY) MlflowRecordable run, Exception failure,
+                                            @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
+                                            @ExchangeProperty(OutboundCalls.STATE) OutboundCalls.CallState attempt) {
         NlpRetrainRun.Mlflow record = run.mlflow();
-        return run.withMlflow(run.phase(), record.ended(record.status(), record.error() + "; MLflow run " + record.runId()
+        return run.withMlflowRecord(record.ended(record.status(), record.error() + "; MLflow run " + record.runId()
                 + " could not be ended and stays RUNNING: " + Caught.describe(failure, call, attempt).getMessage()));
     }
 

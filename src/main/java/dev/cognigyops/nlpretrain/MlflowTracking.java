@@ -74,6 +74,40 @@ public final class MlflowTracking {
         return body;
     }
 
+    /**
+     * {@code POST runs/search}: the latest run of the experiment that {@code filter} finds (MLflow's search
+     * syntax, e.g. {@code tags.flow_id = 'f1' and metrics.f_score >= 0}), newest first by start time.
+     */
+    public static ObjectNode searchLatestRun(String experimentId, String filter) {
+        ObjectNode body = Json.object();
+        body.putArray("experiment_ids").add(experimentId);
+        body.put("filter", filter);
+        body.put("run_view_type", "ACTIVE_ONLY");
+        body.put("max_results", LATEST_RUNS);
+        body.putArray("order_by").add("attributes.start_time DESC");
+        return body;
+    }
+
+    /** Runs asked of a search: the first with the metric is taken (the filter already asks for it). */
+    static final int LATEST_RUNS = 5;
+
+    /** A run's metric: which run, and its value. */
+    public record Metric(String runId, double value) {
+    }
+
+    /** The first run of a runs/search answer ({@code runs[].data.metrics[{key, value}]}) that has the metric, or null. */
+    public static Metric latestMetric(JsonNode answer, String key) {
+        for (JsonNode run : answer.path("runs")) {
+            for (JsonNode metric : run.path("data").path("metrics")) {
+                if (key.equals(metric.path("key").asText()) && metric.path("value").isNumber()) {
+                    String id = Json.text(run.path("info"), "run_id");
+                    return new Metric(id != null ? id : Json.text(run.path("info"), "run_uuid"), metric.path("value").doubleValue());
+                }
+            }
+        }
+        return null;
+    }
+
     private static ArrayNode pairs(Map<String, String> values) {
         ArrayNode list = Json.MAPPER.createArrayNode();
         values.forEach((key, value) -> {

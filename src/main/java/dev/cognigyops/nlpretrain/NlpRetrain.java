@@ -65,6 +65,17 @@ public final class NlpRetrain implements Operation {
         RetrainPayloadRules.check(payload, violations);
     }
 
+    /** Built for profile cognigy-v2: intent training of a flow behind a quality gate (NlpRetrainV2, route direct:nlp-retrain-v2). */
+    @Override
+    public boolean onCognigyV2() {
+        return true;
+    }
+
+    @Override
+    public void validateOnCognigyV2(JsonNode payload, Violations violations) {
+        RetrainV2Request.validate(payload, violations);
+    }
+
     /** First step: a new run's state (its payload hashed, its own X-Request-Id), or the saved state the run goes on from. */
     public NlpRetrainRun begin(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
         if (run.resumeFrom() != null) {

@@ -1,5 +1,6 @@
 package dev.cognigyops.nlpretrain;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +10,7 @@ import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.OperationState;
 import dev.cognigyops.runs.RunFailure;
 import dev.cognigyops.runs.RunStatus;
+import dev.cognigyops.runs.Trigger;
 import dev.cognigyops.runs.Violations;
 
 /**
@@ -32,7 +34,7 @@ public record NlpRetrainRun(Phase phase, String runId, JsonNode payload, String 
                             long startedAtMs, Job job, ModelMetrics metrics, ModelMetrics baselineMetrics,
                             Double accuracyDelta, Failure baselineFailure, QualityGate.Verdict verdict,
                             boolean rollbackTriggered, String rollbackError, Mlflow mlflow, Failure failure)
-        implements OperationState {
+        implements MlflowRecordable {
 
     /** The exchange property that holds it (the same for every operation's state). */
     public static final String PROPERTY = OperationState.PROPERTY;
@@ -190,6 +192,91 @@ public record NlpRetrainRun(Phase phase, String runId, JsonNode payload, String 
     public String pollStatus() {
         return job == null || job.status() == null ? "training job " + jobId() + " not read yet"
                 : "training job " + jobId() + " is " + job.status();
+    }
+
+    // ---- as MLflow records it (MlflowRecorder)
+
+    @Override
+    public boolean startedTraining() {
+        return jobId() != null;
+    }
+
+    @Override
+    public String mlflowRunName() {
+        return "retrain-" + jobId();
+    }
+
+    /** The model, version, job, payload hash, trigger, status and gate. */
+    @Override
+    public Map<String, String> mlflowTags(Trigger trigger) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("model_id", asked().modelId());
+        tags.put("version_id", modelVersionId());
+        tags.put("job_id", jobId());
+        tags.put("payload_hash", payloadHash);
+        tags.put("retrain_trigger", trigger == Trigger.SCHEDULE ? "automated" : "manual");
+        tags.put("status", job.status());
+        tags.put("gate", verdict == null ? null : verdict.label());
+        tags.put("baseline_version_id", asked().baselineVersionId());
+        tags.put("cognigy_ops_run_id", runId);
+        return tags;
+    }
+
+    /** The training latency, the metrics, the dataset size and accuracyDelta. */
+    @Override
+    public Map<String, Double> mlflowMetrics() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        if (job.latencySeconds() != null) {
+            values.put("training_latency_seconds", job.latencySeconds());
+        }
+        if (metrics != null) {
+            values.put("precision", metrics.precision());
+            values.put("recall", metrics.recall());
+            values.put("f1_score", metrics.f1Score());
+            values.put("bias_score", metrics.biasScore());
+        }
+        RetrainPayload p = asked();
+        values.put("dataset_size", (double) p.maxDatasetSize());
+        if (accuracyDelta != null) {
+            values.put("accuracy_delta", accuracyDelta);
+        }
+        return values;
+    }
+
+    /** The payload's params. */
+    @Override
+    public Map<String, String> mlflowParams() {
+        RetrainPayload p = asked();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("convergence_threshold", BigDecimal.valueOf(p.convergenceThreshold()).toPlainString());
+        params.put("max_dataset_size", Long.toString(p.maxDatasetSize()));
+        params.put("max_gpu_memory", Long.toString(p.computeConstraints().maxGpuMemory()));
+        params.put("max_cpu_cores", Long.toString(p.computeConstraints().maxCpuCores()));
+        params.put("timeout_seconds", Long.toString(p.computeConstraints().timeoutSeconds()));
+        params.put("intents", Integer.toString(p.trainingDataSliceMatrix().size()));
+        params.put("gate_tolerance", BigDecimal.valueOf(p.gate().tolerance()).toPlainString());
+        params.put("gate_max_bias_score", BigDecimal.valueOf(p.gate().maxBiasScore()).toPlainString());
+        return params;
+    }
+
+    @Override
+    public Map<String, Object> mlflowEvent(String eventType) {
+        return NlpRetrain.event(this, eventType);
+    }
+
+    @Override
+    public NlpRetrainRun withMlflowRecord(Mlflow record) {
+        return withMlflow(phase, record);
+    }
+
+    @Override
+    public NlpRetrainRun mlflowRunCreated(Mlflow record) {
+        return withMlflow(Phase.MLFLOW_RUN_CREATED, record);
+    }
+
+    @Override
+    public NlpRetrainRun mlflowRecorded(Mlflow record) {
+        return withMlflow(Phase.MLFLOW_RECORDED, record);
     }
 
     NlpRetrainRun at(Phase next) {

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The quality gate a retrained version must pass before it stays: precision and recall at least
  * {@code 1 − tolerance}, bias score at most {@code maxBiasScore}. Compared as decimals, so a
- * precision of exactly 0.95 passes a tolerance of 0.05.
+ * precision of exactly 0.95 passes a tolerance of 0.05. On profile cognigy-v2 ({@link #judgeFeedback}):
+ * the flow's F-score at least {@code minFScore}, at most {@code maxPoorIntents} intents with poor accuracy.
  */
 public final class QualityGate {
 
@@ -30,6 +31,25 @@ public final class QualityGate {
         BigDecimal bias = BigDecimal.valueOf(metrics.biasScore());
         if (bias.compareTo(mostBias) > 0) {
             failures.add("biasScore " + plain(bias) + " is above maxBiasScore " + plain(mostBias));
+        }
+        return new Verdict(failures.isEmpty(), List.copyOf(failures));
+    }
+
+    /**
+     * Profile cognigy-v2: a flow's NLU feedback report — its F-score at least {@code minFScore}, and at most
+     * {@code maxPoorIntents} intents with poor accuracy (named in the failure).
+     */
+    public static Verdict judgeFeedback(FeedbackReport report, double minFScore, long maxPoorIntents) {
+        List<String> failures = new ArrayList<>();
+        BigDecimal fScore = BigDecimal.valueOf(report.fScore());
+        BigDecimal least = BigDecimal.valueOf(minFScore);
+        if (fScore.compareTo(least) < 0) {
+            failures.add("fScore " + plain(fScore) + " is below minFScore " + plain(least));
+        }
+        int poor = report.poorIntents().size();
+        if (poor > maxPoorIntents) {
+            failures.add("poorIntents " + poor + " is above maxPoorIntents " + maxPoorIntents + " ("
+                    + String.join(", ", report.poorIntents().stream().map(FeedbackReport.PoorIntent::label).toList()) + ")");
         }
         return new Verdict(failures.isEmpty(), List.copyOf(failures));
     }

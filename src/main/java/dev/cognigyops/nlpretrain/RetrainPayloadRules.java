@@ -32,6 +32,9 @@ public final class RetrainPayloadRules {
             "mlflowExperiment");
     static final Set<String> COMPUTE_FIELDS = Set.of("maxGpuMemory", "maxCpuCores", "timeoutSeconds");
     static final Set<String> GATE_FIELDS = Set.of("tolerance", "maxBiasScore");
+    /** Fields only profile cognigy-v2 takes (RetrainV2Request): named when sent to a seeds instance. */
+    static final Set<String> COGNIGY_V2_ONLY = Set.of("projectId", "flowId", "localeId", "mode");
+    static final Set<String> COGNIGY_V2_ONLY_GATE = Set.of("minFScore", "maxPoorIntents");
 
     private RetrainPayloadRules() {
     }
@@ -52,7 +55,8 @@ public final class RetrainPayloadRules {
         }
         int before = v.list().size();
         Reader r = new Reader(v);
-        v.rejectUnknownFields(json, "payload.", FIELDS);
+        cognigyV2Only(json, "payload.", COGNIGY_V2_ONLY, v);
+        v.rejectUnknownFields(without(json, COGNIGY_V2_ONLY), "payload.", FIELDS);
         RetrainPayload p = new RetrainPayload();
         p.modelId = r.text(json, "modelId", "payload.modelId");
         JsonNode matrix = r.object(json, "trainingDataSliceMatrix", "payload.trainingDataSliceMatrix");
@@ -76,7 +80,8 @@ public final class RetrainPayloadRules {
         p.baselineVersionId = r.text(json, "baselineVersionId", "payload.baselineVersionId");
         JsonNode gate = r.object(json, "gate", "payload.gate");
         if (gate != null) {
-            v.rejectUnknownFields(gate, "payload.gate.", GATE_FIELDS);
+            cognigyV2Only(gate, "payload.gate.", COGNIGY_V2_ONLY_GATE, v);
+            v.rejectUnknownFields(without(gate, COGNIGY_V2_ONLY_GATE), "payload.gate.", GATE_FIELDS);
             Double tolerance = r.number(gate, "tolerance", "payload.gate.tolerance");
             Double maxBias = r.number(gate, "maxBiasScore", "payload.gate.maxBiasScore");
             if (tolerance != null) {
@@ -116,6 +121,22 @@ public final class RetrainPayloadRules {
             }
         }
         return v.list().size() == before ? p : null;
+    }
+
+    private static void cognigyV2Only(JsonNode object, String prefix, Set<String> fields, Violations v) {
+        object.fieldNames().forEachRemaining(name -> {
+            if (fields.contains(name)) {
+                v.add(prefix + name, "is a field of profile cognigy-v2 (intent training of a Cognigy flow); this instance "
+                        + "runs profile seeds (cognigy.api.profile), where a model is retrained by modelId");
+            }
+        });
+    }
+
+    /** The object without the fields already named otherwise (so each is named once). */
+    static JsonNode without(JsonNode object, Set<String> fields) {
+        var copy = ((com.fasterxml.jackson.databind.node.ObjectNode) object).deepCopy();
+        copy.remove(fields);
+        return copy;
     }
 
     /** Seed 004's rule: a job needs at least 10 s per 1000 samples, rounded up to a whole second. */
