@@ -129,6 +129,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nlpRetrainMlflow", new dev.cognigyops.nlpretrain.MlflowRecorder(settings, audit, clock));
         operations.add(nlpRetrain);
 
+        registry.bind("nluExportV2", new dev.cognigyops.nluexport.NluExportV2(settings, download, new ArtifactStore(s3, clock), audit, clock));
         registry.bind("trainingMonitorV2", new dev.cognigyops.trainingmonitor.TrainingMonitorV2(settings, audit, clock));
         registry.bind("cognigyListing", new dev.cognigyops.cognigyv2.ListingSteps(settings.requireInt("cognigy.v2.page-size"),
                 settings.requireInt("cognigy.v2.max-pages")));
