@@ -406,7 +406,7 @@ public final class NluExportV2 {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("snapshotId", s.id());
         view.put("snapshotName", s.name());
-        view.put("createdAt", s.createdAt() == null ? null : s.createdAt().toString());
+        view.put("createdAt", s.createdAt());
         return view;
     }
 

@@ -20,8 +20,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class SnapshotRotation {
 
-    /** One snapshot of the listing. */
-    public record Snapshot(String id, String name, Instant createdAt) {
+    /** One snapshot of the listing; {@code createdAt} as ISO-8601 (UTC), or null when unreadable. */
+    public record Snapshot(String id, String name, String createdAt) {
+
+        Instant created() {
+            return createdAt == null ? null : Instant.parse(createdAt);
+        }
     }
 
     /** The verdict: whether the project is full, how many it holds, and which snapshot goes (when full and one may). */
@@ -45,7 +49,7 @@ public final class SnapshotRotation {
                 .filter(s -> s.name() != null && s.name().startsWith(SnapshotName.OURS))
                 .filter(s -> s.createdAt() != null)
                 .filter(s -> !entrypoints.contains(s.id()))
-                .min(Comparator.comparing(Snapshot::createdAt).thenComparing(Snapshot::id));
+                .min(Comparator.comparing(Snapshot::created).thenComparing(Snapshot::id));
         return new Verdict(true, all.size(), oldest.orElse(null));
     }
 
@@ -70,7 +74,9 @@ public final class SnapshotRotation {
                 continue;
             }
             JsonNode name = item.get("name");
-            all.add(new Snapshot(id.asText(), name == null || name.isNull() ? null : name.asText(), instant(item.get("createdAt"))));
+            Instant created = instant(item.get("createdAt"));
+            all.add(new Snapshot(id.asText(), name == null || name.isNull() ? null : name.asText(),
+                    created == null ? null : created.toString()));
         }
         return all;
     }
