@@ -131,6 +131,7 @@ public class AppConfiguration implements CamelConfiguration {
         operations.add(nlpRetrain);
 
         registry.bind("botDeployV2", new dev.cognigyops.botdeploy.BotDeployV2(settings, botDeploy.dependencyWebhooks(), audit, clock));
+        registry.bind("nluExportV2", new dev.cognigyops.nluexport.NluExportV2(settings, download, new ArtifactStore(s3, clock), audit, clock));
         registry.bind("trainingMonitorV2", new dev.cognigyops.trainingmonitor.TrainingMonitorV2(settings, audit, clock));
         registry.bind("cognigyListing", new dev.cognigyops.cognigyv2.ListingSteps(settings.requireInt("cognigy.v2.page-size"),
                 settings.requireInt("cognigy.v2.max-pages")));

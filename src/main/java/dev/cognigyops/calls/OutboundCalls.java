@@ -187,6 +187,23 @@ public final class OutboundCalls {
         return rules.budget().waitBeforeSending(clock.millis());
     }
 
+    /**
+     * Like {@link #waitForPermit}, for a call sent without credentials (a pre-signed download link): on profile
+     * cognigy-v2 it takes a permit of the request budget when it goes to the tenant's own origin
+     * ({@code cognigy.base-url}), since the tenant counts it; elsewhere (a storage host) it waits for nothing.
+     */
+    public long waitForPermitOnTenantOrigin(Exchange exchange) {
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        if (rules.budget() == null || call == null || call.bearer()) {
+            return waitForPermit(exchange);
+        }
+        java.net.URI base = java.net.URI.create(settings.require("cognigy.base-url"));
+        if (!call.isAbsolute() || RedirectRule.sameOrigin(base, java.net.URI.create(call.target()))) {
+            return rules.budget().waitBeforeSending(clock.millis());
+        }
+        return 0;
+    }
+
     /** Step 3: the answer, as JSON, in exchange properties; the message is cleaned. */
     public void complete(Exchange exchange) throws Exception {
         var message = exchange.getMessage();

@@ -41,10 +41,10 @@ public final class NluExport implements Operation {
 
     public static final String NAME = "nlu-export";
     private static final Set<String> FIELDS = Set.of("modelId", "modelVersion", "format", "s3Bucket", "s3Key", "webhookUrl");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_]{1,32}");
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern KEY = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\p{Cntrl}]+");
+    static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    static final Pattern KEY = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\p{Cntrl}]+");
     /** S3 keys are at most 1024 bytes; the staging key adds ".uploading-<runId>" to this one. */
     static final int MAX_KEY_BYTES = 900;
 
@@ -72,7 +72,15 @@ public final class NluExport implements Operation {
 
     @Override
     public void validate(JsonNode payload, Violations v) {
-        v.rejectUnknownFields(payload, "payload.", FIELDS);
+        for (String field : SnapshotExportRequest.COGNIGY_V2_ONLY) {
+            if (payload.has(field)) {
+                v.add("payload." + field, "is a field of profile cognigy-v2 (a snapshot of a Cognigy project); this instance "
+                        + "runs profile seeds (cognigy.api.profile), where an export is of an NLU model (modelId, modelVersion)");
+            }
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode rest = payload.deepCopy();
+        rest.remove(SnapshotExportRequest.COGNIGY_V2_ONLY);
+        v.rejectUnknownFields(rest, "payload.", FIELDS);
         String hint = "must be 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit";
         v.requireText(payload, "modelId", "payload.modelId", ID, hint);
         v.requireText(payload, "modelVersion", "payload.modelVersion", ID, hint);
@@ -93,6 +101,17 @@ public final class NluExport implements Operation {
         if (verdict != null && !verdict.allowed()) {
             v.add("payload.webhookUrl", verdict.reason());
         }
+    }
+
+    /** Built for profile cognigy-v2: a snapshot of the project into S3 (NluExportV2, route direct:nlu-export-v2). */
+    @Override
+    public boolean onCognigyV2() {
+        return true;
+    }
+
+    @Override
+    public void validateOnCognigyV2(JsonNode payload, Violations violations) {
+        SnapshotExportRequest.validate(payload, violations, !settings.get("cognigy.s3.bucket").isEmpty(), webhookTargets);
     }
 
     /** First step: a new run's state from its payload, or the saved state the run goes on from. */

@@ -265,10 +265,7 @@ class TrainingMonitorV2Test extends AppTestSupport {
                 "payload.policy.maxMemoryThreshold: is a field of profile seeds, not of cognigy-v2 (cognigy.api.profile): the real Cognigy API reports no memory use",
                 "payload.policy.bogus: is not a known field (known: enableAutoCancel, maxStagnationSeconds)");
 
-        JsonNode export = run("{\"operation\":\"nlu-export\",\"requestId\":\"v2-export\",\"payload\":{\"modelId\":\"3f6c1a52-8d4e-4c1b-9a57-2f0e6b9d4c11\",\"modelVersion\":\"1.4.0\"}}");
-        assertThat(export.path("status").asText()).isEqualTo("REJECTED");
-        assertThat(export.path("error").path("message").asText() + export.path("error").path("violations"))
-                .contains("operation nlu-export is not available on profile cognigy-v2 yet");
+        // (nlu-export was the example of an operation refused on this profile until it was built on it, issue 12)
         cognigy.verify(exactly(0), anyRequestedFor(urlPathMatching("/(api|new|v1)/.*")));
     }
 }
