@@ -285,4 +285,166 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(result.path("output").path("packageUri").isNull()).isTrue();
         assertThat(auditActions("v2-fd-dry")).contains("DRY_RUN_COMPLETED");
     }
+
+    static final String PROBLEM_500 = "{\"title\":\"Internal Server Error\",\"status\":500,\"detail\":\"worker lost\","
+            + "\"code\":1008,\"traceId\":\"tr-500\"}";
+
+    @Test
+    void postsAnswered500AreReadBackNotRepeated() throws Exception {
+        stubDeployment("v2-fd-500", task("task-merge", "done", null, null));
+        // the snapshot POST fails with a 500 and took effect: the snapshot is there by its name
+        cognigy.stubFor(post(V2 + "/snapshots").willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/problem+json").withBody(PROBLEM_500)));
+        // so does the merge POST: its task is among the target's tasks
+        cognigy.stubFor(post(V2 + "/packages/pkg-up/merge").inScenario("target").willSetStateTo("merged")
+                .willReturn(aResponse().withStatus(502).withBody("bad gateway")));
+        long now = System.currentTimeMillis() / 1000;
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/tasks")).withQueryParam("projectId", equalTo(TGT))
+                .willReturn(json("{\"items\":[{\"_id\":\"task-other\",\"name\":\"mergePackage\",\"status\":\"done\","
+                        + "\"data\":{\"packageId\":\"pkg-else\"},\"createdAt\":" + now + "},{\"_id\":\"task-merge\","
+                        + "\"name\":\"mergePackage\",\"status\":\"active\",\"data\":{\"packageId\":\"pkg-up\"},\"createdAt\":" + now
+                        + "}],\"total\":2}")));
+
+        JsonNode result = run(request("v2-fd-500", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(V2 + "/snapshots")));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(V2 + "/packages/pkg-up/merge")));
+        List<String> calls = calls();
+        int snapshot = calls.indexOf("POST " + V2 + "/snapshots");
+        assertThat(calls.subList(snapshot, snapshot + 3)).as("read back by its name, its task not waited for")
+                .containsExactly("POST " + V2 + "/snapshots", LIST_SNAPSHOTS, "POST " + V2 + "/packages");
+        int merge = calls.indexOf("POST " + V2 + "/packages/pkg-up/merge");
+        assertThat(calls.subList(merge, calls.size())).containsExactly("POST " + V2 + "/packages/pkg-up/merge",
+                "GET " + V2 + "/tasks?limit=100&projectId=" + TGT + "&skip=0", "GET " + V2 + "/tasks/task-merge", LIST_TGT);
+        assertThat(result.path("output").path("rollbackSnapshotId").asText()).isEqualTo("snap-1");
+        assertThat(auditActions("v2-fd-500")).contains("WRITE_OUTCOME_UNKNOWN", "READ_BACK");
+    }
+
+    @Test
+    void a429StormIsWaitedOutAndAPostRefusedWith429IsSentAgain() throws Exception {
+        stubDeployment("v2-fd-429", task("task-merge", "done", null, null));
+        ResponseDefinitionBuilder tooMany = aResponse().withStatus(429).withHeader("Retry-After", "0")
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"1000 requests per 5 minutes\",\"traceId\":\"tr-429\"}");
+        for (int i = 0; i < 3; i++) {
+            cognigy.stubFor(get(urlEqualTo(V2 + "/flows/fA/chart")).inScenario("chart").whenScenarioStateIs(i == 0 ? Scenario.STARTED : "c" + i)
+                    .willSetStateTo("c" + (i + 1)).willReturn(tooMany));
+            cognigy.stubFor(post(V2 + "/packages").inScenario("pkg").whenScenarioStateIs(i == 0 ? Scenario.STARTED : "p" + i)
+                    .willSetStateTo("p" + (i + 1)).willReturn(tooMany));
+        }
+        cognigy.stubFor(get(urlEqualTo(V2 + "/flows/fA/chart")).inScenario("chart").whenScenarioStateIs("c3").willReturn(json(chart("ref-payment"))));
+        cognigy.stubFor(post(V2 + "/packages").inScenario("pkg").whenScenarioStateIs("p3").willReturn(json(task("task-pkg", "queued", null, null))));
+
+        JsonNode result = run(request("v2-fd-429", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        cognigy.verify(exactly(4), com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlEqualTo(V2 + "/flows/fA/chart")));
+        cognigy.verify(exactly(4), postRequestedFor(urlEqualTo(V2 + "/packages")));
+        assertThat(result.path("output").path("deployed")).hasSize(2);
+    }
+
+    @Test
+    void aPackageTaskThatEndsInErrorFailsWithItsFailReasonAndChangesNothingInTheTarget() throws Exception {
+        stubDeployment("v2-fd-pkg-error", task("task-merge", "done", null, null));
+        cognigy.stubFor(get(urlEqualTo(V2 + "/tasks/task-pkg")).willReturn(json(task("task-pkg", "error", null,
+                "Resource fB no longer exists in project " + SRC))));
+
+        JsonNode result = run(request("v2-fd-pkg-error", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("JOB_FAILED");
+        assertThat(result.path("error").path("message").asText())
+                .isEqualTo("package task task-pkg ended in error: Resource fB no longer exists in project " + SRC);
+        assertThat(calls()).doesNotContain("POST " + V2 + "/packages/upload", "POST " + V2 + "/snapshots/snap-1/restore")
+                .last().isEqualTo("GET " + V2 + "/tasks/task-pkg");
+    }
+
+    @Test
+    void aFullProjectFailsPreconditionFailedNamingTheSnapshotLimit() throws Exception {
+        stubDeployment("v2-fd-full", task("task-merge", "done", null, null));
+        cognigy.stubFor(get(urlEqualTo(V2 + "/tasks/task-snap")).willReturn(json(task("task-snap", "error", null,
+                "Limit of allowed Snapshots reached (10)"))));
+
+        JsonNode result = run(request("v2-fd-full", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("PRECONDITION_FAILED");
+        assertThat(result.path("error").path("message").asText()).isEqualTo("target project " + TGT + " holds the most "
+                + "snapshots Cognigy allows (10 a project): the rollback snapshot cognigy-ops-before-v2-fd-full could not be taken "
+                + "(Limit of allowed Snapshots reached (10)); delete one (nlu-export's rotate does) and run again; nothing was changed");
+        assertThat(calls()).last().isEqualTo("GET " + V2 + "/tasks/task-snap");
+    }
+
+    /** A run saved while the package task ran: the snapshot and the package are not made again. */
+    @Test
+    void aRunResumedWhileThePackageTaskRanMakesNoChangeTwice() throws Exception {
+        stubDeployment("v2-fd-resume", task("task-merge", "done", null, null));
+        FlowPromotionRun saved = plannedRun("v2-fd-resume").next().phase(FlowPromotionRun.Phase.PACKAGE_TASK).build();
+        FlowPromotionRun.Next n = saved.next();
+        n.snapshotId = "snap-1";
+        n.taskId = "task-pkg";
+        saved = n.build();
+
+        JsonNode result = runFrom(saved, request("v2-fd-resume", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(calls()).containsExactly("GET " + V2 + "/tasks/task-pkg",
+                "POST " + V2 + "/packages/pkg-1/downloadlink", "GET /downloads/pkg-1.zip?sig=abc",
+                "POST " + V2 + "/packages/upload", "GET " + V2 + "/tasks/task-up",
+                "POST " + V2 + "/packages/pkg-up/merge", "GET " + V2 + "/tasks/task-merge", LIST_TGT);
+        assertThat(result.path("output").path("deployed")).extracting(JsonNode::asText).containsExactly("fA", "fB");
+    }
+
+    /** A run saved just before its upload POST: it may have been sent; the target's tasks show it was. */
+    @Test
+    void aRunResumedWithItsUploadPostDueReadsBackBeforePosting() throws Exception {
+        stubDeployment("v2-fd-resume-post", task("task-merge", "done", null, null));
+        long now = System.currentTimeMillis();
+        FlowPromotionRun.Next n = plannedRun("v2-fd-resume-post").next().posting(FlowPromotionRun.Phase.UPLOAD_POSTING, now);
+        n.snapshotId = "snap-1";
+        n.packageId = "pkg-1";
+        FlowPromotionRun saved = n.build();
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/tasks")).withQueryParam("projectId", equalTo(TGT))
+                .willReturn(json("{\"items\":[{\"_id\":\"task-up\",\"name\":\"uploadPackage\",\"status\":\"done\","
+                        + "\"data\":{\"packageId\":\"pkg-up\"},\"createdAt\":\"" + java.time.Instant.ofEpochMilli(now + 1000) + "\"}],\"total\":1}")));
+
+        JsonNode result = runFrom(saved, request("v2-fd-resume-post", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(calls()).containsExactly("GET " + V2 + "/tasks?limit=100&projectId=" + TGT + "&skip=0",
+                "GET " + V2 + "/tasks/task-up", "POST " + V2 + "/packages/pkg-up/merge", "GET " + V2 + "/tasks/task-merge", LIST_TGT);
+    }
+
+    /** The state of a run whose planned manifest is stored: Booking and Payment selected, Payment in the target. */
+    FlowPromotionRun plannedRun(String runId) {
+        String dir = "manifests/" + TGT + "/" + runId;
+        FlowPromotionRun.Next n = FlowPromotionRun.started(runId, new FlowPromotionRequest(SRC, TGT, null, false), bucket,
+                dir + ".json", dir + ".package.zip").next().phase(FlowPromotionRun.Phase.MANIFEST_STORED);
+        n.flows = List.of(
+                new FlowPromotionRun.PromotedFlow("fA", "ref-booking", "Booking", "h1", List.of("ref-payment"), false,
+                        FlowPromotionRun.FlowState.PLANNED),
+                new FlowPromotionRun.PromotedFlow("fB", "ref-payment", "Payment", "h2", List.of(), true,
+                        FlowPromotionRun.FlowState.PLANNED));
+        n.chartIndex = 2;
+        n.targetReferenceIds = List.of("ref-payment");
+        n.createdAt = "2026-12-01T10:00:00Z";
+        n.manifestUri = "s3://" + bucket + "/" + dir + ".json";
+        return n.build();
+    }
+
+    @Test
+    void seedsFieldsAreRejectedByName() throws Exception {
+        JsonNode rejected = run("{\"operation\":\"flow-deploy\",\"requestId\":\"v2-fd-seeds\",\"payload\":{"
+                + "\"targetEnvironmentId\":\"prod\",\"sourceProjectId\":\"" + SRC + "\",\"bogus\":1,\"flowIds\":[]}}");
+
+        assertThat(rejected.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(rejected.path("error").path("violations")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                "payload.targetEnvironmentId: is a field of profile seeds, not of cognigy-v2 (cognigy.api.profile): a seeds "
+                        + "environment; on a real tenant flows go from sourceProjectId to targetProjectId",
+                "payload.bogus: is not a known field (known: dryRun, flowIds, sourceProjectId, targetProjectId)",
+                "payload.targetProjectId: is required",
+                "payload.flowIds: must name at least one flow when given (leave it out to deploy every flow)");
+        cognigy.verify(exactly(0), anyRequestedFor(urlPathMatching("/new/.*")));
+    }
 }
