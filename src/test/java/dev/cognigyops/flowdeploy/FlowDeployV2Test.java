@@ -447,4 +447,30 @@ class FlowDeployV2Test extends AppTestSupport {
                 "payload.flowIds: must name at least one flow when given (leave it out to deploy every flow)");
         cognigy.verify(exactly(0), anyRequestedFor(urlPathMatching("/new/.*")));
     }
+
+    @Test
+    void aFlowMissingAfterTheMergeRestoresAndARestoreThatFailsIsSaid() throws Exception {
+        stubDeployment("v2-fd-restore-fails", task("task-merge", "done", null, null));
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/flows")).withQueryParam("projectId", equalTo(TGT)).inScenario("target")
+                .whenScenarioStateIs("merged").willReturn(json(flows("t1", "ref-payment", "Payment"))));
+        cognigy.stubFor(post(V2 + "/snapshots/snap-1/restore").willReturn(json(task("task-restore", "queued", null, null))));
+        cognigy.stubFor(get(urlEqualTo(V2 + "/tasks/task-restore")).willReturn(json(task("task-restore", "error", null,
+                "Snapshot snap-1 is corrupt"))));
+
+        JsonNode result = run(request("v2-fd-restore-fails", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.path("error").path("message").asText()).isEqualTo("deployment to project " + TGT + " failed after "
+                + "the merge started: the merge task task-merge is done but project " + TGT + " lacks Booking (referenceId "
+                + "ref-booking); restoring project " + TGT + " from the rollback snapshot cognigy-ops-before-v2-fd-restore-fails "
+                + "(snap-1) FAILED: restore task task-restore ended in error: Snapshot snap-1 is corrupt — check the project; "
+                + "manifest s3://" + bucket + "/manifests/" + TGT + "/v2-fd-restore-fails.json");
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(V2 + "/snapshots/snap-1/restore")));
+        assertThat(result.path("output").path("rolledBack")).isEmpty();
+        JsonNode manifest = Json.parse(s3().getString(bucket, "manifests/" + TGT + "/v2-fd-restore-fails.json"));
+        assertThat(manifest.path("outcome").asText()).isEqualTo("ROLLBACK_FAILED");
+        assertThat(manifest.path("flows")).extracting(f -> f.path("state").asText()).containsExactly("UNKNOWN", "UNKNOWN");
+        assertThat(auditActions("v2-fd-restore-fails")).contains("DEPLOYMENT_FAILED", "ROLLBACK_FAILED");
+    }
 }
