@@ -189,14 +189,13 @@ public final class FlowDeployV2 {
     /** The final manifest (each flow's final state); S3 not taking it is said in the result, after what the run did. */
     public FlowPromotionRun storeFinalManifest(@ExchangeProperty(FlowPromotionRun.PROPERTY) FlowPromotionRun run,
                                                @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
-        FlowPromotionRun.Next next = run.next().phase(Phase.FINISHED);
+        FlowPromotionRun.Next next = run.next();
         try {
             storeManifest(run, "final", context);
         } catch (RunFailure e) {
             next.finalManifestError = e.getMessage();
         }
-        next.phase = Phase.FINISHED;
-        // the phase the run ended in is what the manifest's outcome says; FINISHED only marks the store as done
+        next.finalManifestStored = true;
         return next.build();
     }
 
@@ -365,7 +364,7 @@ public final class FlowDeployV2 {
                     throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "target project " + run.targetProjectId()
                             + " holds the most snapshots Cognigy allows (10 a project): the rollback snapshot "
                             + run.snapshotName() + " could not be taken (" + reason + "); delete one (nlu-export's rotate "
-                            + "does) and run again; nothing was changed");
+                            + "does) and run again");
                 }
                 throw new RunFailure(ErrorCode.JOB_FAILED, what + " ended in error: " + reason);
             }
@@ -494,7 +493,10 @@ public final class FlowDeployV2 {
         return run.next().phase(Phase.VERIFIED).flowsAll(FlowPromotionRun.FlowState.DEPLOYED).build();
     }
 
-    /** A failure after the merge started: the target is to be restored from the rollback snapshot. */
+    /**
+     * The deployment failed: once the merge POST was (or may have been) sent, the target is to be restored from
+     * the rollback snapshot; before, nothing was merged and there is nothing to restore.
+     */
     public FlowPromotionRun deploymentFailed(@ExchangeProperty(FlowPromotionRun.PROPERTY) FlowPromotionRun run,
                                              @ExchangeProperty(CAUGHT) Throwable failure,
                                              @ExchangeProperty(OutboundCalls.CALL) OutboundCall call,
@@ -502,14 +504,21 @@ public final class FlowDeployV2 {
                                              @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
         RunStatus status = failure instanceof RunFailure rf && rf.status() != null ? rf.status() : RunStatus.FAILED;
         var error = ErrorClassifier.classify(failure, call == null ? null : call.describe(), attempt == null ? 0 : attempt.attempts());
-        audit.record(context, "DEPLOYMENT_FAILED", "FAILURE", run.resource(), Map.of("error", error.message(),
-                "rollback_snapshot_id", String.valueOf(run.snapshotId()), "rollback_triggered", true));
-        log.warn("flow-deploy {}: {}; restoring project {} from snapshot {}", run.runId(), error.message(),
-                run.targetProjectId(), run.snapshotId());
-        FlowPromotionRun.Next next = run.next().phase(Phase.RESTORE_DUE).uncertain(false);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("error", error.message());
+        details.put("phase", run.phase().name());
+        details.put("rollback_snapshot_id", run.snapshotId());
+        details.put("rollback_triggered", run.mergeStarted());
+        audit.record(context, "DEPLOYMENT_FAILED", "FAILURE", run.resource(), details);
+        FlowPromotionRun.Next next = run.next().uncertain(false);
         next.failure = new FlowPromotionRun.Failure(error.code(), status, error.message());
         next.readBacks = 0;
-        return next.build();
+        if (!run.mergeStarted()) {
+            return next.phase(Phase.NOT_DEPLOYED).flowsAll(FlowPromotionRun.FlowState.NOT_DEPLOYED).build();
+        }
+        log.warn("flow-deploy {}: {}; restoring project {} from snapshot {}", run.runId(), error.message(),
+                run.targetProjectId(), run.snapshotId());
+        return next.phase(Phase.RESTORE_DUE).build();
     }
 
     /** The restore failed: the target's state is unknown, and the result says so. */
@@ -547,13 +556,18 @@ public final class FlowDeployV2 {
         FlowPromotionRun.Failure failure = run.failure();
         if (failure != null) {
             context.output().setAll(out);
+            String manifest = run.finalManifestError() == null ? "; manifest " + run.manifestUri()
+                    : "; the final manifest could not be stored (" + run.finalManifestError() + "); the planned one is " + run.manifestUri();
+            if (run.phase() == Phase.NOT_DEPLOYED) {
+                throw new RunFailure(failure.code(), failure.status(), failure.message() + "; nothing was merged into project "
+                        + run.targetProjectId() + (run.snapshotId() == null ? "" : " (its rollback snapshot " + run.snapshotName()
+                        + " (" + run.snapshotId() + ") is left there)") + manifest);
+            }
             String restore = run.restoreError() == null
                     ? "; project " + run.targetProjectId() + " was restored from the rollback snapshot " + run.snapshotName()
                     + " (" + run.snapshotId() + ")"
                     : "; restoring project " + run.targetProjectId() + " from the rollback snapshot " + run.snapshotName()
                     + " (" + run.snapshotId() + ") FAILED: " + run.restoreError() + " — check the project";
-            String manifest = run.finalManifestError() == null ? "; manifest " + run.manifestUri()
-                    : "; the final manifest could not be stored (" + run.finalManifestError() + "); the planned one is " + run.manifestUri();
             throw new RunFailure(failure.code(), failure.status(), "deployment to project " + run.targetProjectId()
                     + " failed after the merge started: " + failure.message() + restore + manifest);
         }

@@ -22,7 +22,8 @@ import dev.cognigyops.runs.RunStatus;
  * unknown, reads back before posting again), {@code X_TASK} (Cognigy's task is known; it is waited for) and the
  * change's result: SNAPSHOT (SNAPSHOT_TAKEN, SNAPSHOT_FOUND), PACKAGE (PACKAGE_MADE, PACKAGE_STORED in S3),
  * UPLOAD (UPLOADED), MERGE (MERGED), VERIFIED; on a failure after the merge started RESTORE_DUE, RESTORE_POSTING,
- * RESTORE_TASK, then RESTORED or RESTORE_FAILED; FINISHED once the final manifest was stored (or could not be).
+ * RESTORE_TASK, then RESTORED or RESTORE_FAILED; a failure before the merge started: NOT_DEPLOYED (nothing to
+ * restore). The final manifest is stored once after any of these ({@code finalManifestStored}).
  *
  * @param flows             the selected flows' manifest entries, in selection order
  * @param chartIndex        the next flow whose chart is read
@@ -33,8 +34,9 @@ import dev.cognigyops.runs.RunStatus;
  * @param uncertain         the current POST may have been sent and its effect is unknown: read back first
  * @param readBacks         read-backs of the current POST that found nothing (it is posted again once)
  * @param mergeStarted      the merge POST was (or may have been) sent: a failure now restores the target
- * @param failure           why the deployment failed after the merge started
+ * @param failure           why the deployment failed (after the merge started, or before)
  * @param restoreError      why the restore failed, when it did
+ * @param finalManifestStored the final manifest was stored (or could not be: finalManifestError)
  */
 public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId, String targetProjectId,
                                List<String> flowIds, boolean dryRun, String createdAt,
@@ -43,7 +45,8 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
                                String packageKey, String packageUri, String packageSha256, long packageBytes,
                                String snapshotName, String snapshotId, String packageId, String uploadedPackageId,
                                String taskId, String taskStatus, long postedAtMs, boolean uncertain, int readBacks,
-                               boolean mergeStarted, Failure failure, String restoreError, String finalManifestError)
+                               boolean mergeStarted, Failure failure, String restoreError, boolean finalManifestStored,
+                               String finalManifestError)
         implements OperationState {
 
     public static final String PROPERTY = OperationState.PROPERTY;
@@ -55,7 +58,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         UPLOAD_POSTING, UPLOAD_TASK, UPLOADED,
         MERGE_POSTING, MERGE_TASK, MERGED, VERIFIED,
         RESTORE_DUE, RESTORE_POSTING, RESTORE_TASK, RESTORED, RESTORE_FAILED,
-        FINISHED
+        NOT_DEPLOYED
     }
 
     /** A flow's final state in the manifest. */
@@ -64,6 +67,8 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         PLANNED,
         /** in the target under its referenceId after the merge */
         DEPLOYED,
+        /** the deployment failed before the merge started: the target never had it merged */
+        NOT_DEPLOYED,
         /** the target was restored from the rollback snapshot */
         RESTORED,
         /** the merge may have changed it and the restore failed: check the target */
@@ -94,7 +99,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         return new FlowPromotionRun(Phase.STARTED, runId, request.sourceProjectId(), request.targetProjectId(),
                 request.flowIds(), request.dryRun(), null, List.of(), List.of(), 0, List.of(), bucket, manifestKey, null,
                 packageKey, null, null, 0, "cognigy-ops-before-" + runId, null, null, null, null, null, 0, false, 0,
-                false, null, null, null);
+                false, null, null, false, null);
     }
 
     public boolean isBefore(String phase) {
@@ -112,6 +117,11 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
     /** The step a failure after the merge started leads to: the target restored from the rollback snapshot. */
     public boolean restoring() {
         return phase.compareTo(Phase.RESTORE_DUE) >= 0 && phase.compareTo(Phase.RESTORE_TASK) <= 0;
+    }
+
+    /** A deployment (not a dry run) whose final manifest is still to be stored. */
+    public boolean finalManifestDue() {
+        return !dryRun && !finalManifestStored;
     }
 
     /** The referenceIds of the selected flows. */
@@ -211,6 +221,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         boolean mergeStarted;
         Failure failure;
         String restoreError;
+        boolean finalManifestStored;
         String finalManifestError;
 
         Next(FlowPromotionRun r) {
@@ -244,6 +255,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
             mergeStarted = r.mergeStarted;
             failure = r.failure;
             restoreError = r.restoreError;
+            finalManifestStored = r.finalManifestStored;
             finalManifestError = r.finalManifestError;
         }
 
@@ -280,7 +292,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
                     sourceFlows, flows, chartIndex, targetReferenceIds, bucket, manifestKey, manifestUri, packageKey,
                     packageUri, packageSha256, packageBytes, snapshotName, snapshotId, packageId, uploadedPackageId,
                     taskId, taskStatus, postedAtMs, uncertain, readBacks, mergeStarted, failure, restoreError,
-                    finalManifestError);
+                    finalManifestStored, finalManifestError);
         }
     }
 }

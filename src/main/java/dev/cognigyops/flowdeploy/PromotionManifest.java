@@ -78,8 +78,9 @@ public final class PromotionManifest {
             ObjectNode failure = m.putObject("failure");
             failure.put("code", run.failure().code().name());
             failure.put("message", run.failure().message());
-            failure.put("restore", run.restoreError() == null ? (run.phase() == FlowPromotionRun.Phase.RESTORED
-                    ? "restored from " + run.snapshotId() : "not done") : "failed: " + run.restoreError());
+            failure.put("restore", run.restoreError() != null ? "failed: " + run.restoreError()
+                    : run.phase() == FlowPromotionRun.Phase.RESTORED ? "restored from " + run.snapshotId()
+                    : run.mergeStarted() ? "not done" : "not needed: nothing was merged");
         }
         return m;
     }

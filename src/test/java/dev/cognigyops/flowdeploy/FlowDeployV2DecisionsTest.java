@@ -199,11 +199,10 @@ class FlowDeployV2DecisionsTest {
     @CsvSource({
             "MANIFEST_STORED, false, false, , PLANNED",
             "VERIFIED, false, false, , DEPLOYED",
-            "FINISHED, false, false, , DEPLOYED",
             "MANIFEST_STORED, true, false, , DRY_RUN",
             "RESTORED, false, true, , ROLLED_BACK",
             "RESTORE_FAILED, false, true, lost, ROLLBACK_FAILED",
-            "FINISHED, false, true, lost, ROLLBACK_FAILED",
+            "NOT_DEPLOYED, false, true, , FAILED",
             "RESTORE_DUE, false, true, , FAILED"})
     void theManifestSaysHowTheRunEnded(FlowPromotionRun.Phase phase, boolean dryRun, boolean failed, String restoreError,
                                        PromotionManifest.Outcome outcome) {

@@ -243,6 +243,7 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(out.path("deployed")).isEmpty();
         assertThat(out.path("rollbackSnapshotId").asText()).isEqualTo("snap-1");
         JsonNode manifest = Json.parse(s3().getString(bucket, "manifests/" + TGT + "/v2-fd-merge-fails.json"));
+        assertThat(out.path("manifest")).isEqualTo(manifest);
         assertThat(manifest.path("outcome").asText()).isEqualTo("ROLLED_BACK");
         assertThat(manifest.path("flows")).extracting(f -> f.path("state").asText()).containsExactly("RESTORED", "RESTORED");
     }
@@ -355,7 +356,13 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
         assertThat(result.path("error").path("code").asText()).isEqualTo("JOB_FAILED");
         assertThat(result.path("error").path("message").asText())
-                .isEqualTo("package task task-pkg ended in error: Resource fB no longer exists in project " + SRC);
+                .isEqualTo("package task task-pkg ended in error: Resource fB no longer exists in project " + SRC
+                        + "; nothing was merged into project " + TGT + " (its rollback snapshot cognigy-ops-before-v2-fd-pkg-error "
+                        + "(snap-1) is left there); manifest s3://" + bucket + "/manifests/" + TGT + "/v2-fd-pkg-error.json");
+        JsonNode manifest = Json.parse(s3().getString(bucket, "manifests/" + TGT + "/v2-fd-pkg-error.json"));
+        assertThat(manifest.path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(manifest.path("failure").path("restore").asText()).isEqualTo("not needed: nothing was merged");
+        assertThat(manifest.path("flows")).extracting(f -> f.path("state").asText()).containsExactly("NOT_DEPLOYED", "NOT_DEPLOYED");
         assertThat(calls()).doesNotContain("POST " + V2 + "/packages/upload", "POST " + V2 + "/snapshots/snap-1/restore")
                 .last().isEqualTo("GET " + V2 + "/tasks/task-pkg");
     }
@@ -372,7 +379,8 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(result.path("error").path("code").asText()).isEqualTo("PRECONDITION_FAILED");
         assertThat(result.path("error").path("message").asText()).isEqualTo("target project " + TGT + " holds the most "
                 + "snapshots Cognigy allows (10 a project): the rollback snapshot cognigy-ops-before-v2-fd-full could not be taken "
-                + "(Limit of allowed Snapshots reached (10)); delete one (nlu-export's rotate does) and run again; nothing was changed");
+                + "(Limit of allowed Snapshots reached (10)); delete one (nlu-export's rotate does) and run again; nothing was "
+                + "merged into project " + TGT + "; manifest s3://" + bucket + "/manifests/" + TGT + "/v2-fd-full.json");
         assertThat(calls()).last().isEqualTo("GET " + V2 + "/tasks/task-snap");
     }
 
