@@ -481,4 +481,25 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(manifest.path("flows")).extracting(f -> f.path("state").asText()).containsExactly("UNKNOWN", "UNKNOWN");
         assertThat(auditActions("v2-fd-restore-fails")).contains("DEPLOYMENT_FAILED", "ROLLBACK_FAILED");
     }
+
+    @Test
+    void aPostWhoseEffectStaysUnknownIsSentOnceMoreThenTheRunFails() throws Exception {
+        stubDeployment("v2-fd-unknown", task("task-merge", "done", null, null));
+        cognigy.stubFor(post(V2 + "/packages").willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/problem+json").withBody(PROBLEM_500)));
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/tasks")).withQueryParam("projectId", equalTo(SRC))
+                .willReturn(json("{\"items\":[{\"_id\":\"t-old\",\"name\":\"createPackage\",\"status\":\"done\","
+                        + "\"createdAt\":1000000000}],\"total\":1}")));
+
+        JsonNode result = run(request("v2-fd-unknown", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(result.path("error").path("message").asText()).startsWith("the package failed 2 times with its effect "
+                + "unknown and no task of it was found in project " + SRC + "; not sent again; nothing was merged into project " + TGT);
+        String tasksOfSource = "GET " + V2 + "/tasks?limit=100&projectId=" + SRC + "&skip=0";
+        List<String> calls = calls();
+        assertThat(calls.subList(calls.indexOf("POST " + V2 + "/packages"), calls.size())).containsExactly(
+                "POST " + V2 + "/packages", tasksOfSource, "POST " + V2 + "/packages", tasksOfSource);
+    }
 }
