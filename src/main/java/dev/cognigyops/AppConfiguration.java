@@ -119,9 +119,13 @@ public class AppConfiguration implements CamelConfiguration {
         operations.add(trainingMonitor);
 
         var durable = durableRuns(context, settings, clock);
+        // one set of locks for both profiles' flow-deploy (on the command line they are this process's)
+        var flowDeployLocks = environmentLocks(context, durable, clock);
         var flowDeploy = new dev.cognigyops.flowdeploy.FlowDeploy(settings, new dev.cognigyops.flowdeploy.FlowSchema(),
-                new ArtifactStore(s3, clock), audit, environmentLocks(context, durable, clock), clock);
+                new ArtifactStore(s3, clock), audit, flowDeployLocks, clock);
         registry.bind("flowDeploy", flowDeploy);
+        registry.bind("flowDeployV2", new dev.cognigyops.flowdeploy.FlowDeployV2(settings, new ArtifactStore(s3, clock), download,
+                s3, audit, flowDeployLocks, clock));
         operations.add(flowDeploy);
 
         var nlpRetrain = new dev.cognigyops.nlpretrain.NlpRetrain(settings, audit, clock);

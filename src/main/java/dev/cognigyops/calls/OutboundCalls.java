@@ -38,6 +38,11 @@ public final class OutboundCalls {
     public static final String RESPONSE_LOCATION = "callResponseLocation";
     /** Optional: a {@link CallPacer} that may lengthen the waits before the current call's retries. */
     public static final String PACER = "outboundCallPacer";
+    /**
+     * Optional: a request body that is not JSON (an {@code org.apache.hc.core5.http.HttpEntity}, e.g. a multipart
+     * upload, repeatable so that a retry sends it again), sent instead of the call's JSON body; forgotten after the call.
+     */
+    public static final String ENTITY = "outboundCallEntity";
 
     /** Per-call bookkeeping, reset at the start of every call. */
     public static final class CallState {
@@ -149,7 +154,11 @@ public final class OutboundCalls {
         if (key != null) {
             message.setHeader(IdempotencyKey.HEADER, key);
         }
-        if (call.body() != null) {
+        Object entity = exchange.getProperty(ENTITY);
+        if (entity != null) {
+            // its own Content-Type (multipart/form-data with its boundary) goes with it
+            message.setBody(entity);
+        } else if (call.body() != null) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
             message.setBody(Json.write(call.body()));
         } else {
@@ -222,6 +231,7 @@ public final class OutboundCalls {
         // done: a later failure that is not a call must not be described as this call
         exchange.removeProperty(CALL);
         exchange.removeProperty(PACER);
+        exchange.removeProperty(ENTITY);
     }
 
     /** From the route configuration's onExceptionOccurred: decide, and set the wait before the retry. */
@@ -285,6 +295,7 @@ public final class OutboundCalls {
         recordCall(exchange, "FAILURE", status, failure);
         exchange.getMessage().removeHeaders("*");
         exchange.removeProperty(PACER);
+        exchange.removeProperty(ENTITY);
         CallState state = exchange.getProperty(STATE, CallState.class);
         OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
         if (state != null && state.outcomeUnknown != null && failure != null && !(failure instanceof WriteOutcomeUnknown)) {

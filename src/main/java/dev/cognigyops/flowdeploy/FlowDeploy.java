@@ -84,7 +84,8 @@ public final class FlowDeploy implements Operation {
 
     @Override
     public void validate(JsonNode payload, Violations v) {
-        v.rejectUnknownFields(payload, "payload.", FIELDS);
+        FlowPromotionRequest.rejectOnSeeds(payload, v);
+        v.rejectUnknownFields(FlowPromotionRequest.without(payload, FlowPromotionRequest.COGNIGY_V2_ONLY), "payload.", FIELDS);
         v.requireText(payload, "targetEnvironmentId", "payload.targetEnvironmentId", ID, ID_HINT);
         JsonNode ids = payload.get("flowIds");
         if (ids != null && !ids.isNull()) {
@@ -111,6 +112,20 @@ public final class FlowDeploy implements Operation {
         if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
             v.add("payload.dryRun", "must be true or false");
         }
+        if (settings.get("cognigy.s3.bucket").isEmpty()) {
+            v.add("payload", "a manifest bucket is needed: the setting cognigy.s3.bucket is not set");
+        }
+    }
+
+    /** Built for profile cognigy-v2: flows promoted between projects as a package (FlowDeployV2, route direct:flow-deploy-v2). */
+    @Override
+    public boolean onCognigyV2() {
+        return true;
+    }
+
+    @Override
+    public void validateOnCognigyV2(JsonNode payload, Violations v) {
+        FlowPromotionRequest.validate(payload, v);
         if (settings.get("cognigy.s3.bucket").isEmpty()) {
             v.add("payload", "a manifest bucket is needed: the setting cognigy.s3.bucket is not set");
         }
