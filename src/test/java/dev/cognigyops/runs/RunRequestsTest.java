@@ -77,6 +77,38 @@ class RunRequestsTest {
     }
 
     @Test
+    void onProfileCognigyV2AnOperationNotBuiltForItIsRejectedNamingWhatIs() {
+        Operation onBoth = new Operation() {
+            @Override
+            public String name() {
+                return "greet";
+            }
+
+            @Override
+            public void validate(JsonNode payload, Violations v) {
+            }
+
+            @Override
+            public boolean onCognigyV2() {
+                return true;
+            }
+
+            @Override
+            public void validateOnCognigyV2(JsonNode payload, Violations v) {
+            }
+        };
+        var v2 = new RunRequests(List.of(WAVE, onBoth), ledger, CLOCK, dev.cognigyops.cognigyv2.ApiProfile.COGNIGY_V2);
+
+        RunContext refused = v2.open("{\"operation\":\"wave\",\"payload\":{}}", Trigger.FILE, "inbox/x.json", null);
+        RunContext built = v2.open("{\"operation\":\"greet\",\"payload\":{}}", Trigger.FILE, "inbox/y.json", null);
+
+        assertThat(refused.isRejected()).isTrue();
+        assertThat(refused.errorMessage()).isEqualTo("operation: operation wave is not available on profile cognigy-v2 yet "
+                + "(cognigy.api.profile); available there: greet");
+        assertThat(built.isAccepted()).isTrue();
+    }
+
+    @Test
     void acceptsAValidEnvelope() {
         RunContext run = requests.open("{\"operation\":\"greet\",\"requestId\":\"req-1\",\"payload\":{\"name\":\"ada\"}}",
                 Trigger.KAFKA, "topic/0/17", null);
