@@ -1,6 +1,7 @@
 package dev.cognigyops.auth;
 
 import dev.cognigyops.testsupport.MutableClock;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -281,16 +282,36 @@ class TokenProviderTest {
     }
 
     @Test
-    void anAnswerWhoseBodyStallsFailsWithinTheTimeoutNotWhenTheBodyEnds() {
-        server.stubFor(post(urlEqualTo(PATH)).willReturn(tokenAnswer("3600").withChunkedDribbleDelay(4, 4000)));
-        TokenProvider tokens = new TokenProvider(http, tokenUrl(), CLIENT_ID, CLIENT_SECRET,
-                TokenProvider.ClientAuthentication.POST, Duration.ofMillis(500), clock);
-        long started = System.nanoTime();
+    // before the bound, the token request waited for this body for good: fail instead of hanging
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void anAnswerWhoseBodyStallsFailsWithinTheTimeoutNotWhenTheBodyEnds() throws Exception {
+        // headers and the first bytes of the body at once, then nothing, the connection kept open
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket client = stalling.accept()) {
+                    client.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                            + "{\"access_token\":").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    client.getOutputStream().flush();
+                    done.await();
+                } catch (IOException | InterruptedException e) {
+                    // the test is over
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            URI url = URI.create("http://127.0.0.1:" + stalling.getLocalPort() + PATH);
+            TokenProvider tokens = new TokenProvider(http, url, CLIENT_ID, CLIENT_SECRET,
+                    TokenProvider.ClientAuthentication.POST, Duration.ofMillis(500), clock);
+            long started = System.nanoTime();
 
-        java.io.UncheckedIOException failure = catchThrowableOfType(java.io.UncheckedIOException.class, () -> tokens.token(Set.of("a")));
+            java.io.UncheckedIOException failure = catchThrowableOfType(java.io.UncheckedIOException.class, () -> tokens.token(Set.of("a")));
 
-        assertThat(failure).hasMessage("token request to " + tokenUrl() + " failed: HttpTimeoutException no whole answer within 500 ms");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3000));
+            assertThat(failure).hasMessage("token request to " + url + " failed: HttpTimeoutException no whole answer within 500 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3000));
+        } finally {
+            done.countDown();
+        }
     }
 
     @Test
