@@ -54,12 +54,12 @@ public final class CognigyOps {
 
     /**
      * A run store that cannot be reached or is newer than this program, or a setting the program cannot
-     * run with (e.g. an unknown cognigy.api.profile): one line, no stack trace, exit 1.
+     * run with (missing, malformed, an unknown cognigy.api.profile): one line, no stack trace, exit 1.
      */
     private static void exitWhenItCannotStart(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof dev.cognigyops.store.StoreException || t instanceof dev.cognigyops.support.InvalidSetting) {
-                System.err.println("cognigy-ops cannot start: " + t.getMessage());
+                System.err.println("cognigy-ops cannot start: " + dev.cognigyops.support.Secrets.redact(t.getMessage()));
                 System.exit(1);
             }
         }

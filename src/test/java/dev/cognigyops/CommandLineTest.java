@@ -185,6 +185,16 @@ class CommandLineTest {
     }
 
     @Test
+    void aSettingThatIsMissingStopsTheStartWithOneLineNamingIt() throws Exception {
+        Outcome outcome = runCli(ExportStubs.request(null, ""), Map.of("COGNIGY_BASE_URL", ""));
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr()).contains("cognigy-ops cannot start: setting cognigy.base-url is not set "
+                + "(application.properties, -Dcognigy.base-url or COGNIGY_BASE_URL)").doesNotContain("\tat ");
+        assertThat(outcome.stdout()).isEmpty();
+    }
+
+    @Test
     void aSucceededRunPrintsOnlyItsResultAndExitsZero() throws Exception {
         Outcome outcome = runCli(ExportStubs.request(null, ""));
 

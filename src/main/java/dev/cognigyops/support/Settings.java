@@ -142,11 +142,11 @@ public final class Settings {
     }
 
     private static IllegalStateException missing(String key) {
-        return new IllegalStateException("setting " + key + " is not set (application.properties, -D" + key + " or "
+        return new InvalidSetting("setting " + key + " is not set (application.properties, -D" + key + " or "
                 + envName(key) + ")");
     }
 
     private static IllegalStateException malformed(String key, String value, String expected) {
-        return new IllegalStateException("setting " + key + " must be " + expected + ", was '" + value + "'");
+        return new InvalidSetting("setting " + key + " must be " + expected + ", was '" + value + "'");
     }
 }
