@@ -267,13 +267,7 @@ public final class BotDeploy implements Operation {
     /** HEAD every dependency webhook at once (not Cognigy calls: {@link WebhookProbe}); all unreachable ones are named. */
     public BotDeployRun checkWebhooks(@ExchangeProperty(BotDeployRun.PROPERTY) BotDeployRun run,
                                       @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
-        List<String> urls = run.request().webhookUrls();
-        List<String> unreachable = webhooks.unreachable(urls, context);
-        if (!unreachable.isEmpty()) {
-            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, unreachable.size() + " of " + urls.size()
-                    + " dependency webhook(s) did not answer HEAD with 2xx: " + String.join("; ", unreachable)
-                    + "; nothing was deployed");
-        }
+        webhooks.requireAll(run.request().webhookUrls(), context, "nothing was deployed");
         return run.withValidated(clock.millis());
     }
 

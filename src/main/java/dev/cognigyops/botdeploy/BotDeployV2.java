@@ -94,13 +94,7 @@ public final class BotDeployV2 {
     /** HEAD every dependency webhook; all unreachable ones are named. Then the switch is due (or not needed). */
     public EndpointSwitchRun checkWebhooks(@ExchangeProperty(OperationState.PROPERTY) EndpointSwitchRun run,
                                            @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
-        List<String> urls = run.request().webhookUrls();
-        List<String> unreachable = webhooks.unreachable(urls, context);
-        if (!unreachable.isEmpty()) {
-            throw new RunFailure(ErrorCode.DEPENDENCY_MISSING, unreachable.size() + " of " + urls.size()
-                    + " dependency webhook(s) did not answer HEAD with 2xx: " + String.join("; ", unreachable)
-                    + "; nothing was patched");
-        }
+        webhooks.requireAll(run.request().webhookUrls(), context, "nothing was patched");
         EndpointSwitchRun next = run.checked();
         if (next.isAt("VERIFIED")) {
             log.info("endpoint {} already serves {}: nothing to patch", run.request().endpointId(), run.target());

@@ -27,6 +27,19 @@ public final class DependencyWebhooks {
         this.audit = audit;
     }
 
+    /**
+     * Every webhook must answer 2xx: otherwise the run fails DEPENDENCY_MISSING naming each one that did
+     * not, and saying what was therefore not done (e.g. "nothing was deployed").
+     */
+    public void requireAll(List<String> urls, RunContext context, String notDone) {
+        List<String> unreachable = unreachable(urls, context);
+        if (!unreachable.isEmpty()) {
+            throw new dev.cognigyops.runs.RunFailure(dev.cognigyops.runs.ErrorCode.DEPENDENCY_MISSING, unreachable.size()
+                    + " of " + urls.size() + " dependency webhook(s) did not answer HEAD with 2xx: "
+                    + String.join("; ", unreachable) + "; " + notDone);
+        }
+    }
+
     /** The webhooks that did not answer 2xx, each as a person reads it ({@code url (why)}); empty when all did. */
     public List<String> unreachable(List<String> urls, RunContext context) {
         List<String> unreachable = new ArrayList<>();

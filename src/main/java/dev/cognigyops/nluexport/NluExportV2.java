@@ -323,12 +323,7 @@ public final class NluExportV2 {
         }
         Map<String, Object> details = details(run);
         details.put("snapshot_id", run.snapshotId());
-        details.put("storage_destination", stored.uri());
-        details.put("artifact_size_bytes", stored.sizeBytes());
-        details.put("sha256", stored.sha256());
-        details.put("download_duration_sec", stored.transferSeconds());
-        details.put("server_side_encryption", "AES256");
-        details.put("attempts", attempt == null ? 1 : attempt.attempts());
+        stored.describeInto(details, attempt == null ? 1 : attempt.attempts());
         audit.record(context, "SNAPSHOT_STORED", "SUCCESS", run.resource(), details);
         return run.withStored(stored);
     }
