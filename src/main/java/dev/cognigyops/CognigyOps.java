@@ -78,6 +78,10 @@ public final class CognigyOps {
         }
         Main main = new Main(CognigyOps.class);
         main.addOverrideProperty(Switches.TRIGGERS, "false");
+        // a pipeline's one run serves nothing: no HTTP server, probes or metrics (docs/contract.md §8)
+        main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("camel.metrics.enabled", "false");
         try {
             main.start();
         } catch (Exception e) {

@@ -137,8 +137,30 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.kafka.brokers", "");
         p.setProperty("camel.component.http.response-timeout", "5000");
         p.setProperty("cognigy.http.response-timeout-ms", "5000");
+        // the HTTP server (probes, metrics, runs API, page) only where a test asks for it, on a port of its own
+        boolean serve = servesHttp();
+        p.setProperty("camel.server.enabled", String.valueOf(serve));
+        p.setProperty("camel.management.enabled", String.valueOf(serve));
+        if (serve) {
+            httpPort = dev.cognigyops.testsupport.FreePort.pick();
+            p.setProperty("camel.server.port", String.valueOf(httpPort));
+        }
         return p;
     }
+
+    /** The port of the app's HTTP server, when {@link #servesHttp()}. */
+    protected int httpPort;
+
+    /** Whether this test's app serves HTTP (probes, metrics, runs API, page); off unless a test turns it on. */
+    protected boolean servesHttp() {
+        return false;
+    }
+
+    /** http://localhost:{port} of the app's HTTP server. */
+    protected String appUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
 
     protected void stubToken(String token, long expiresIn) {
         cognigy.stubFor(post(urlEqualTo("/oauth/token"))

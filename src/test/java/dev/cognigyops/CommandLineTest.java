@@ -258,7 +258,7 @@ class CommandLineTest {
     @Test
     void kafkaThatCannotBeReachedNeitherHoldsTheRunNorHidesWhatWasNotPublished() throws Exception {
         Outcome withoutKafka = runCli(ExportStubs.request(null, ""));
-        Outcome kafkaDown = runCli(ExportStubs.request(null, ""), Map.of("COGNIGY_KAFKA_BROKERS", "127.0.0.1:" + freePort()));
+        Outcome kafkaDown = runCli(ExportStubs.request(null, ""), Map.of("COGNIGY_KAFKA_BROKERS", "127.0.0.1:" + dev.cognigyops.testsupport.FreePort.pick()));
 
         assertThat(kafkaDown.exitCode()).as(kafkaDown.stderr()).isZero();
         JsonNode result = Json.parse(kafkaDown.stdout());
@@ -276,12 +276,6 @@ class CommandLineTest {
                 .contains("1 result and " + auditEvents + " audit events were not published to Kafka at 127.0.0.1:")
                 .contains("they are only in results and " + Path.of("audit", "audit.jsonl"));
         assertThat(kafkaDown.stdout()).doesNotContain("not published");
-    }
-
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     static String read(Path p) throws IOException {

@@ -37,7 +37,7 @@ class KafkaDownTest extends AppTestSupport {
     @Override
     protected Properties settings() {
         Properties p = super.settings();
-        kafkaPort = freePort();
+        kafkaPort = dev.cognigyops.testsupport.FreePort.pick();
         p.setProperty("cognigy.kafka.brokers", "127.0.0.1:" + kafkaPort);
         p.setProperty("cognigy.kafka.group-id", "cognigy-ops-" + java.util.UUID.randomUUID());
         p.setProperty("cognigy.kafka.poll-timeout-ms", "200");
@@ -50,14 +50,6 @@ class KafkaDownTest extends AppTestSupport {
     @Override
     protected void doPostSetup() {
         new ExportStubs(cognigy, 20_000).happyPath();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     TopicOutbox outbox() {

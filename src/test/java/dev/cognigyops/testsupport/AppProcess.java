@@ -109,6 +109,10 @@ public final class AppProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("COGNIGY_") || k.equals("JAVA_TOOL_OPTIONS")
                 || k.equals("JDK_JAVA_OPTIONS") || k.equals("_JAVA_OPTIONS"));
         pb.environment().putAll(env);
+        // a service serves HTTP (docs/contract.md §8): on a port of its own unless the test chose one
+        if (!env.containsKey("CAMEL_SERVER_PORT")) {
+            pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(FreePort.pick()));
+        }
         process = pb.start();
         return this;
     }

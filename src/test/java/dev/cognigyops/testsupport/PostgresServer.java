@@ -278,7 +278,7 @@ public final class PostgresServer implements AutoCloseable {
     private void startOnAFreePort() {
         Result r = null;
         for (int attempt = 1; attempt <= 5; attempt++) {
-            r = startOn(freePort());
+            r = startOn(FreePort.pick());
             if (r.exitCode == 0) {
                 return;
             }
@@ -318,14 +318,6 @@ public final class PostgresServer implements AutoCloseable {
             return log.length() > LOG_TAIL ? "..." + log.substring(log.length() - LOG_TAIL) : log;
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
