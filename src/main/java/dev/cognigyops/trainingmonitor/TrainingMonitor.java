@@ -136,6 +136,8 @@ public final class TrainingMonitor implements Operation {
         details.put("cpu_usage", status.cpuUsage());
         details.put("memory_usage", status.memoryUsage());
         details.put("metric_entries", status.metrics().size());
+        // each metric's latest value in this answer, for the page's chart (one point per read)
+        details.put("metrics", LatestMetrics.of(status.metrics()));
         details.put("latency_ms", latency);
         details.put("attempts", attempts);
         details.put("lateness_ms", run.reads().latenessMs());

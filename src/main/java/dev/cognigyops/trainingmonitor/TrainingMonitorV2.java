@@ -92,6 +92,8 @@ public final class TrainingMonitorV2 {
         details.put("current_step", task.currentStep());
         details.put("total_step", task.totalStep());
         details.put("progress_percent", task.progressPercent());
+        // the task's one number that moves, for the page's chart (one point per read)
+        details.put("metrics", LatestMetrics.ofTask(task.currentStep()));
         details.put("latency_ms", latency);
         details.put("attempts", attempts);
         audit.record(context, "STATUS_CHECK", "SUCCESS", run.resource(), details);

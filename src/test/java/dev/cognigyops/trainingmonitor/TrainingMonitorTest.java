@@ -131,6 +131,10 @@ class TrainingMonitorTest extends AppTestSupport {
         assertThat(check.path("details").path("state").asText()).isEqualTo("RUNNING");
         assertThat(check.path("details").path("progress_percent").asDouble()).isEqualTo(40.0);
         assertThat(check.path("details").path("cpu_usage").asDouble()).isEqualTo(70.0);
+        // each metric's latest value in its answer, for the page's chart: none at the first read, then one per name
+        assertThat(events("monitor-happy", "STATUS_CHECK")).extracting(e -> e.path("details").path("metrics").toString())
+                .containsExactly("{}", "{\"accuracy\":0.5,\"loss\":0.9}", "{\"accuracy\":0.7,\"loss\":0.5}",
+                        "{\"accuracy\":0.9,\"loss\":0.2}");
         assertThat(events("monitor-happy", "MONITOR_COMPLETE").get(0).path("outcome").asText()).isEqualTo("COMPLETED");
         String everything = Files.readString(workDir.resolve("audit/audit.jsonl")) + result + hook;
         assertThat(everything).doesNotContain(CLIENT_SECRET).doesNotContain("token-1");

@@ -127,6 +127,13 @@ class TrainingMonitorV2Test extends AppTestSupport {
         assertThat(hook.has("resource_peak") && hook.has("aggregated_metrics") && hook.has("progress")).isTrue();
         assertThat(auditActions("v2-happy")).containsExactly("RUN_STARTED", "MONITOR_START", "STATUS_CHECK", "STATUS_CHECK",
                 "STATUS_CHECK", "STATUS_CHECK", "WEBHOOK_SENT", "MONITOR_COMPLETE", "RUN_FINISHED");
+        // each read's step and progress, for the page's chart
+        List<JsonNode> checks = auditEvents().stream().filter(e -> "v2-happy".equals(e.path("runId").asText())
+                && "STATUS_CHECK".equals(e.path("action").asText())).toList();
+        assertThat(checks).extracting(e -> e.path("details").path("metrics").toString()).containsExactly(
+                "{\"current_step\":0.0}", "{\"current_step\":1.0}", "{\"current_step\":2.0}", "{\"current_step\":3.0}");
+        assertThat(checks).extracting(e -> e.path("details").path("progress_percent").asDouble())
+                .containsExactly(0.0, 33.33, 66.67, 100.0);
 
         // the key: in no URL, no webhook body, no log line, no result, no audit event
         for (LoggedRequest r : calls) {
