@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * The one-command demo ({@code mvn -q test-compile exec:java}): cognigy-ops running as a service
  * against the bundled, stateful Cognigy simulator and an S3-compatible store in the same JVM. It
  * drops every request in {@code examples/requests/} into the watched folder, prints each result as
- * it finishes and what landed in S3, then stops. Everything it writes is under {@code target/demo/}.
+ * it finishes and what landed in S3, then stops. Meanwhile the page is at http://localhost:8080/ ({@code -Ddemo.port});
+ * {@code -Ddemo.keep-serving=true} keeps it up until Enter. Everything it writes is under {@code target/demo/}.
  */
 public final class Demo {
 
@@ -63,6 +64,9 @@ public final class Demo {
         app.addOverrideProperty("cognigy.s3.path-style", "true");
         app.addOverrideProperty("cognigy.poll.first-delay-ms", "500");
         app.addOverrideProperty("cognigy.inbox.read-lock-check-ms", "300");
+        // the page at / (and the runs API, the probes): no token configured, so a browser on this host needs none
+        String port = System.getProperty("demo.port", "8080");
+        app.addOverrideProperty("camel.server.port", port);
         AutoCloseable cognigy;
         Map<String, String> ids;
         String simulatorUrl;
@@ -92,6 +96,7 @@ public final class Demo {
         app.start();
         say("cognigy-ops is running on profile " + (v2 ? "cognigy-v2" : "seeds") + "; Cognigy simulator at "
                 + simulatorUrl + ", S3 at " + s3.endpoint());
+        say("the page: http://localhost:" + port + "/  (the runs and their steps, audit events, results and charts)");
 
         List<Path> requests;
         try (Stream<Path> files = Files.list(examples)) {
@@ -130,6 +135,12 @@ public final class Demo {
         say("audit trail: " + home.resolve("audit/audit.jsonl") + " ("
                 + Files.readAllLines(home.resolve("audit/audit.jsonl")).size() + " events)");
 
+        if (Boolean.getBoolean("demo.keep-serving")) {
+            say("the page stays at http://localhost:" + port + "/ until you press Enter");
+            while (System.in.read() >= 0 && System.in.available() > 0) {
+                // the rest of the line
+            }
+        }
         app.stop();
         s3.close();
         cognigy.close();
