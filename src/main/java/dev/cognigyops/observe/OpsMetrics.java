@@ -140,7 +140,7 @@ public final class OpsMetrics {
             Number n = w.get();
             return n == null ? 0 : n.doubleValue();
         }).description("runs in the run store that this instance has taken and that wait for one of its workers")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /** The label of an operation: its name when this program runs it, else {@value #OTHER}. */

@@ -65,10 +65,14 @@ public final class Probe {
                 return last;
             }
             if (running == null) {
-                running = CompletableFuture.supplyAsync(this::runWork, executor);
-                running.whenComplete((o, e) -> finished(o));
+                CompletableFuture<Outcome> started = CompletableFuture.supplyAsync(this::runWork, executor);
+                running = started;
+                // may run at once, on this thread, when the probe was quick
+                started.whenComplete((o, e) -> finished(started, o));
+                probe = started;
+            } else {
+                probe = running;
             }
-            probe = running;
         }
         try {
             return probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -91,8 +95,10 @@ public final class Probe {
         }
     }
 
-    private synchronized void finished(Outcome outcome) {
-        running = null;
+    private synchronized void finished(CompletableFuture<Outcome> probe, Outcome outcome) {
+        if (running == probe) {
+            running = null;
+        }
         if (outcome != null) {
             last = outcome;
             lastAt = clock.instant();
