@@ -89,7 +89,11 @@ public class AppConfiguration implements CamelConfiguration {
         Path auditFile = Path.of(settings.require("cognigy.audit.file"));
         TopicOutbox outbox = topicOutbox(context, settings, results, auditFile);
         AuditLog audit = new AuditLog(auditFile, clock, outbox::queueAuditEvent);
-        S3Client s3 = s3Client(settings);
+        // the run and call metrics on the registry Camel serves at /observe/metrics (none on the command line)
+        var metrics = dev.cognigyops.observe.Observability.metrics(context, settings, List.of(NluExport.NAME,
+                dev.cognigyops.botdeploy.BotDeploy.NAME, dev.cognigyops.trainingmonitor.TrainingMonitor.NAME,
+                dev.cognigyops.flowdeploy.FlowDeploy.NAME, dev.cognigyops.nlpretrain.NlpRetrain.NAME));
+        S3Client s3 = s3Client(settings, metrics);
         var download = new ArtifactDownload(http, responseTimeout);
         var nluExport = new NluExport(settings, download, new ArtifactStore(s3, clock), audit, clock);
 
@@ -149,7 +153,7 @@ public class AppConfiguration implements CamelConfiguration {
                 responseTimeout, clock);
         SecureRandom random = new SecureRandom();
         var calls = new OutboundCalls(tokens, requests, new RetryPolicy(random::nextDouble), settings, audit, clock,
-                tenantRules(profile, settings));
+                tenantRules(profile, settings)).observedBy(metrics);
 
         registry.bind("settings", settings);
         registry.bind("callSteps", new dev.cognigyops.calls.CallSteps());
@@ -164,7 +168,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("webhookOutcome", new dev.cognigyops.webhooks.WebhookOutcome(audit));
         registry.bind("runRequests", requests);
         registry.bind("runDispatch", new RunDispatch(requests, ledger, audit, results, clock,
-                settings.requireLong("cognigy.requests.max-bytes"), durable));
+                settings.requireLong("cognigy.requests.max-bytes"), durable).observedBy(metrics));
         registry.bind("inbox", new Inbox());
         registry.bind("inboxClaims", inboxClaims(context, settings, durable, clock));
         registry.bind("kafkaRequests", new dev.cognigyops.triggers.KafkaRequests(requests,
@@ -180,6 +184,13 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));
+        // the probes (/observe/health): the store, Kafka and S3 gate readiness; the tenant is reported
+        String apiKey = settings.get("cognigy.auth.api-key", "").trim();
+        boolean byApiKey = profile == dev.cognigyops.cognigyv2.ApiProfile.COGNIGY_V2 && !apiKey.isEmpty();
+        dev.cognigyops.observe.Observability.healthChecks(context, settings,
+                registry.lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class), s3,
+                byApiKey ? URI.create(stripSlash(baseUrl) + settings.require("cognigy.v2.api.tasks") + "?limit=1")
+                        : URI.create(settings.get("cognigy.auth.token-url", stripSlash(baseUrl) + "/oauth/token")), !byApiKey);
     }
 
     /**
@@ -350,7 +361,7 @@ public class AppConfiguration implements CamelConfiguration {
         return outbox;
     }
 
-    static S3Client s3Client(Settings settings) {
+    static S3Client s3Client(Settings settings, dev.cognigyops.observe.OpsMetrics metrics) {
         // every S3 call ends within this (docs/contract.md#hostile-input-and-failing-dependencies), from its first byte to its answer: a server-side copy of
         // a large artifact sends nothing until it is done (about 6 s a GiB), and the streamed PUT of an
         // artifact lasts as long as its download
@@ -362,7 +373,8 @@ public class AppConfiguration implements CamelConfiguration {
                 .forcePathStyle(settings.requireBoolean("cognigy.s3.path-style"))
                 // a streamed upload cannot be replayed: a failed transfer is retried whole, by RetryPolicy
                 .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(callTimeout).apiCallAttemptTimeout(callTimeout))
+                        .apiCallTimeout(callTimeout).apiCallAttemptTimeout(callTimeout)
+                        .addExecutionInterceptor(new dev.cognigyops.observe.S3CallMetrics(metrics)))
                 // we hash every artifact ourselves; S3-compatible stores may not take the SDK's trailing checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

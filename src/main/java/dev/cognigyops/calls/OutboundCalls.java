@@ -98,6 +98,7 @@ public final class OutboundCalls {
     private final AuditLog audit;
     private final Clock clock;
     private final TenantRules rules;
+    private dev.cognigyops.observe.OpsMetrics metrics = dev.cognigyops.observe.OpsMetrics.none();
 
     public OutboundCalls(TokenProvider tokens, RunRequests requests, RetryPolicy policy, Settings settings,
                          AuditLog audit, Clock clock) {
@@ -113,6 +114,12 @@ public final class OutboundCalls {
         this.settings = settings;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /** The call metrics (calls, latencies, retries, 429s; docs/contract.md §8) this route counts into; none unless given. */
+    public OutboundCalls observedBy(dev.cognigyops.observe.OpsMetrics metrics) {
+        this.metrics = metrics;
+        return this;
     }
 
     /** Step 1: a clean message carrying only this call's request. */
@@ -228,10 +235,16 @@ public final class OutboundCalls {
             exchange.setProperty(RESPONSE_LOCATION, location);
         }
         recordCall(exchange, "SUCCESS", status, null);
+        countCall(exchange, false, status);
         // done: a later failure that is not a call must not be described as this call
         exchange.removeProperty(CALL);
         exchange.removeProperty(PACER);
         exchange.removeProperty(ENTITY);
+    }
+
+    /** Step after a streamed download (the answer is read by the operation, not by {@link #complete}): one call made. */
+    public void transferred(Exchange exchange) {
+        countCall(exchange, false, 200);
     }
 
     /** From the route configuration's onExceptionOccurred: decide, and set the wait before the retry. */
@@ -243,6 +256,11 @@ public final class OutboundCalls {
         }
         OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        String target = dev.cognigyops.observe.CallTarget.of(call);
+        String operation = run == null ? null : run.operation();
+        if (Failures.status(failure) == 429) {
+            metrics.rateLimited(target, operation);
+        }
         RetryPolicy.Decision decision = policy.decide(failure, state.attempts, state.startedAt, clock.instant(),
                 state.tokenRenewed, limits(run == null ? null : run.operation(),
                         call == null ? OutboundCall.COGNIGY_RETRY : call.retrySettings()));
@@ -262,6 +280,7 @@ public final class OutboundCalls {
             state.tokenRenewed = true;
         }
         if (decision.retry()) {
+            metrics.retried(target, operation);
             state.attempts++;
             long delay = decision.delayMs();
             CallPacer pacer = exchange.getProperty(PACER, CallPacer.class);
@@ -293,6 +312,7 @@ public final class OutboundCalls {
         }
         int status = failure == null ? 0 : Failures.status(failure);
         recordCall(exchange, "FAILURE", status, failure);
+        countCall(exchange, true, status);
         exchange.getMessage().removeHeaders("*");
         exchange.removeProperty(PACER);
         exchange.removeProperty(ENTITY);
@@ -331,6 +351,18 @@ public final class OutboundCalls {
                 settings.forOperationMillis(prefix, operation, "max-delay-ms"),
                 Duration.ofSeconds(settings.forOperationLong(prefix, operation, "retry-after-cap-seconds")),
                 settings.forOperationDouble(prefix, operation, "jitter"));
+    }
+
+    /** One call, however many attempts it took, in the call metrics: target, the run's operation, outcome, latency. */
+    private void countCall(Exchange exchange, boolean failed, int status) {
+        OutboundCall call = exchange.getProperty(CALL, OutboundCall.class);
+        CallState state = exchange.getProperty(STATE, CallState.class);
+        if (call == null || state == null) {
+            return;
+        }
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        metrics.callMade(dev.cognigyops.observe.CallTarget.of(call), run == null ? null : run.operation(),
+                dev.cognigyops.observe.CallOutcome.of(failed, status), Duration.between(state.startedAt, clock.instant()));
     }
 
     private void recordCall(Exchange exchange, String outcome, int status, Throwable failure) {

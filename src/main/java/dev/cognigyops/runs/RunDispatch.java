@@ -54,6 +54,7 @@ public final class RunDispatch {
     private final long maxRequestBytes;
     private final dev.cognigyops.store.DurableRuns durable;
     private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunDispatch.class);
+    private dev.cognigyops.observe.OpsMetrics metrics = dev.cognigyops.observe.OpsMetrics.none();
 
     public RunDispatch(RunRequests requests, RunLedger ledger, AuditLog audit, Path resultsDir, Clock clock,
                        long maxRequestBytes) {
@@ -72,6 +73,12 @@ public final class RunDispatch {
         this.clock = clock;
     }
 
+    /** The run metrics this dispatch counts into (docs/contract.md §8); none unless given. */
+    public RunDispatch observedBy(dev.cognigyops.observe.OpsMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     /**
      * Step: parse and check the request; the run is ACCEPTED, REJECTED or a DUPLICATE. The body is the
      * request's bytes (or text); it is not read at all when its declared size is over the limit.
@@ -80,13 +87,24 @@ public final class RunDispatch {
         RunContext accepted = exchange.getProperty(ACCEPTED, RunContext.class);
         if (accepted != null) {
             exchange.setProperty(RunContext.PROPERTY, accepted);
+            metrics.runWorking(accepted.operation());
             return;
         }
         var resumed = exchange.getProperty(RESUMED, dev.cognigyops.store.RunStore.Claimed.class);
         if (resumed != null) {
             reopen(exchange, resumed);
+            metrics.runResumed(RunContext.of(exchange).operation());
+            metrics.runWorking(RunContext.of(exchange).operation());
             return;
         }
+        openNew(exchange);
+        RunContext run = RunContext.of(exchange);
+        if (run.isAccepted()) {
+            metrics.runWorking(run.operation());
+        }
+    }
+
+    private void openNew(Exchange exchange) {
         RequestText text = requestText(exchange);
         Trigger trigger = Trigger.of(exchange.getProperty(TRIGGER, "file", String.class));
         String source = exchange.getProperty(SOURCE, String.class);
@@ -109,7 +127,8 @@ public final class RunDispatch {
      * worker. A duplicate is answered here; a rejected run is left to the dispatch as usual.
      */
     public void accept(Exchange exchange) {
-        open(exchange);
+        // opened here, it works later, on a worker: open() then finds it ACCEPTED
+        openNew(exchange);
         RunContext run = RunContext.of(exchange);
         if (run.isAccepted()) {
             exchange.setProperty(ACCEPTED, run);
@@ -142,6 +161,7 @@ public final class RunDispatch {
         details.put("requestId", run.requestId());
         putDueAt(exchange, details);
         audit.record(run, "RUN_STARTED", run.isAccepted() ? "ACCEPTED" : "REJECTED", resource(run), details);
+        metrics.runStarted(run.operation(), trigger.label());
         if (run.isRejected()) {
             log.warn("rejected {} from {} ({}): {}", run.runId(), source, trigger.label(), run.errorMessage());
         } else {
@@ -229,6 +249,9 @@ public final class RunDispatch {
     public void finish(Exchange exchange) {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         exchange.getMessage().removeHeaders("*");
+        if (run.isAccepted()) {
+            metrics.runDone(run.operation());
+        }
         if (run.isAbandoned()) {
             ledger.release(run.runId());
             exchange.getMessage().setBody(null);
@@ -243,6 +266,8 @@ public final class RunDispatch {
             exchange.getMessage().setBody(null);
             return;
         }
+        metrics.runFinished(run.operation(), run.trigger().label(), run.status().name(),
+                Duration.between(run.startedAt(), run.finishedAt()));
         exchange.getMessage().setBody(json);
         Path file = resultsDir.resolve(run.runId() + ".json");
         String notWritten = null;
