@@ -180,6 +180,19 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));
+        runsApi(registry, settings, audit, operations, clock);
+    }
+
+    /**
+     * The runs API (routes/platform/runs-api.camel.yaml): its tokens (secrets), its reads of the run store,
+     * and every audit event written to the store too, so that any instance shows any run's events.
+     */
+    private static void runsApi(Registry registry, Settings settings, AuditLog audit, List<Operation> operations, Clock clock) {
+        var dataSource = registry.lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class);
+        audit.alsoTo(new dev.cognigyops.store.StoredAuditEvents(dataSource));
+        var tokens = dev.cognigyops.api.BearerTokens.parse(settings.get("cognigy.runs-api.tokens", ""));
+        registry.bind("runsApi", new dev.cognigyops.api.RunsApi(tokens, new dev.cognigyops.store.RunQueries(dataSource),
+                operations.stream().map(Operation::name).sorted().toList(), clock));
     }
 
     /**
