@@ -52,8 +52,8 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * A second place for every event, after the file: the run store's {@code audit_events}, read by
-     * the runs API. The file stays the record of truth: a sink that fails is warned about (once until
-     * it works again) and the run goes on.
+     * the runs API. It must not wait. The file stays the record of truth: a sink that throws is warned
+     * about (once until it works again) and the run goes on.
      */
     public interface Sink {
         void write(String runId, String action, java.time.Instant at, String line);
