@@ -181,6 +181,12 @@ class RunsApiTest extends AppTestSupport {
         assertThat(tooLarge.statusCode()).isEqualTo(400);
         assertThat(json(tooLarge).path("error").path("violations").get(0).asText()).startsWith("request").contains("4096");
 
+        // far over the limit: the server does not read it (camel.server.max-body-size), no run starts
+        HttpResponse<String> huge = submit("{\"operation\":\"training-monitor\",\"requestId\":\"huge\",\"payload\":{\"jobId\":\""
+                + "x".repeat(5_000_000) + "\"}}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(workDir.resolve("results").resolve("huge.json")).doesNotExist();
+
         // an unknown run
         HttpResponse<String> unknown = get("/api/runs/no-such-run");
         assertThat(unknown.statusCode()).isEqualTo(404);
