@@ -53,6 +53,8 @@ public class AppConfiguration implements CamelConfiguration {
 
     /** Most records the outbox sends at once while Kafka works. */
     private static final int OUTBOX_BATCH = 500;
+    /** Audit events that may wait for the run store's copy (the file has them all). */
+    private static final int AUDIT_EVENTS_WAITING = 10_000;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -191,6 +193,28 @@ public class AppConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class), s3,
                 byApiKey ? URI.create(stripSlash(baseUrl) + settings.require("cognigy.v2.api.tasks") + "?limit=1")
                         : URI.create(settings.get("cognigy.auth.token-url", stripSlash(baseUrl) + "/oauth/token")), !byApiKey);
+        runsApi(context, registry, settings, audit, operations, clock);
+    }
+
+    /**
+     * The runs API (routes/platform/runs-api.camel.yaml): its tokens (secrets), its reads of the run store,
+     * and every audit event written to the store too, so that any instance shows any run's events.
+     */
+    private static void runsApi(CamelContext context, Registry registry, Settings settings, AuditLog audit, List<Operation> operations, Clock clock) {
+        var dataSource = registry.lookupByNameAndType("runStoreDataSource", javax.sql.DataSource.class);
+        // written by a thread of its own, in batches: a run never waits for the store's copy of its audit
+        var storedEvents = new dev.cognigyops.store.StoredAuditEvents(dataSource, AUDIT_EVENTS_WAITING, Duration.ofSeconds(1));
+        audit.alsoTo(storedEvents);
+        // first of the strategies: what waits is written before the run store's pool closes
+        context.getLifecycleStrategies().add(0, new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                storedEvents.close();
+            }
+        });
+        var tokens = dev.cognigyops.api.BearerTokens.parse(settings.get("cognigy.runs-api.tokens", ""));
+        registry.bind("runsApi", new dev.cognigyops.api.RunsApi(tokens, new dev.cognigyops.store.RunQueries(dataSource),
+                operations.stream().map(Operation::name).sorted().toList(), clock));
     }
 
     /**

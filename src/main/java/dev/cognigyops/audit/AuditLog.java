@@ -33,6 +33,11 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final Clock clock;
     private final BiConsumer<String, String> topic;
+    /** Where each event is written besides the file (the run store, for the runs API); none until {@link #alsoTo}. */
+    private volatile Sink sink;
+    /** True while the sink fails: its failure is said once, not once per event. */
+    private volatile boolean sinkFailing;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
     /** The audit file, open for appending between events; reopened when it was moved away (rotated). */
     private FileChannel channel;
 
@@ -45,6 +50,20 @@ public final class AuditLog implements AutoCloseable {
         this.topic = topic;
     }
 
+    /**
+     * A second place for every event, after the file: the run store's {@code audit_events}, read by
+     * the runs API. It must not wait. The file stays the record of truth: a sink that throws is warned
+     * about (once until it works again) and the run goes on.
+     */
+    public interface Sink {
+        void write(String runId, String action, java.time.Instant at, String line);
+    }
+
+    /** Every event from now on is also written to {@code sink}. */
+    public void alsoTo(Sink sink) {
+        this.sink = sink;
+    }
+
     public JsonNode record(RunContext run, String action, String outcome, String resource, Map<String, ?> details) {
         return record(run.runId(), run.operation(), action, outcome, resource, details);
     }
@@ -53,8 +72,9 @@ public final class AuditLog implements AutoCloseable {
     public JsonNode record(String runId, String operation, String action, String outcome, String resource,
                            Map<String, ?> details) {
         ObjectNode event = Json.object();
+        java.time.Instant now = clock.instant();
         event.put("eventId", UUID.randomUUID().toString());
-        event.put("timestamp", clock.instant().toString());
+        event.put("timestamp", now.toString());
         event.put("runId", runId);
         event.put("operation", operation);
         event.put("action", action);
@@ -64,8 +84,29 @@ public final class AuditLog implements AutoCloseable {
         event.set("details", details == null ? Json.object() : Json.MAPPER.valueToTree(details));
         String line = Secrets.redact(Json.write(event));
         append(line);
+        store(runId, action, now, line);
         topic.accept(runId, line);
         return event;
+    }
+
+    private void store(String runId, String action, java.time.Instant at, String line) {
+        Sink to = sink;
+        if (to == null) {
+            return;
+        }
+        try {
+            to.write(runId, action, at, line);
+            if (sinkFailing) {
+                sinkFailing = false;
+                LOG.info("audit events are written to the run store again");
+            }
+        } catch (RuntimeException e) {
+            if (!sinkFailing) {
+                sinkFailing = true;
+                LOG.warn("an audit event of run {} ({}) is only in the audit file, not in the run store (the runs API "
+                        + "will not show it): {}", runId, action, e.getMessage());
+            }
+        }
     }
 
     /**

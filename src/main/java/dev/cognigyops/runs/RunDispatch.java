@@ -41,6 +41,8 @@ public final class RunDispatch {
     public static final String RESUME_STATE = "runResumeState";
     /** Set by {@link #accept}: a run already written to the run store, opened and audited RUN_STARTED, that waits for a worker. */
     public static final String ACCEPTED = "runAccepted";
+    /** Set by {@link #accept} for a REJECTED run: the dispatch gives its result without opening (and auditing) it again. */
+    public static final String OPENED_REJECTED = "runOpenedRejected";
     /** Set by the claim of a run that nobody holds ({@link dev.cognigyops.store.RunStore.Claimed}): the run goes on from its checkpoint. */
     public static final String RESUMED = "runResumed";
     /** Set by {@link #finish} when the result file could not be written: what went wrong. */
@@ -85,6 +87,9 @@ public final class RunDispatch {
      */
     public void open(Exchange exchange) {
         RunContext accepted = exchange.getProperty(ACCEPTED, RunContext.class);
+        if (accepted == null) {
+            accepted = exchange.getProperty(OPENED_REJECTED, RunContext.class);
+        }
         if (accepted != null) {
             exchange.setProperty(RunContext.PROPERTY, accepted);
             metrics.runWorking(accepted.operation());
@@ -124,7 +129,8 @@ public final class RunDispatch {
      * Step of a trigger that must know a request is safe before it lets go of it (Kafka commits the
      * record's offset only then): opens the run as {@link #open} does and, when it is ACCEPTED,
      * writes it to the run store; then {@value #ACCEPTED} is set and the run is to be handed to a
-     * worker. A duplicate is answered here; a rejected run is left to the dispatch as usual.
+     * worker. A duplicate is answered here; a rejected run is left to the dispatch as usual (marked
+     * {@value #OPENED_REJECTED}: it is not opened again there).
      */
     public void accept(Exchange exchange) {
         // opened here, it works later, on a worker: open() then finds it ACCEPTED
@@ -132,6 +138,8 @@ public final class RunDispatch {
         RunContext run = RunContext.of(exchange);
         if (run.isAccepted()) {
             exchange.setProperty(ACCEPTED, run);
+        } else if (run.isRejected()) {
+            exchange.setProperty(OPENED_REJECTED, run);
         }
     }
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** How a run request arrived. */
 public enum Trigger {
-    KAFKA, FILE, SCHEDULE, CLI;
+    KAFKA, FILE, SCHEDULE, CLI, API;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

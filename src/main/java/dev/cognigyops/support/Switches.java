@@ -8,7 +8,9 @@ import org.apache.camel.spi.PropertiesFunction;
  * <ul>
  *   <li>{@code kafka}: Kafka is on ({@code cognigy.kafka.brokers} is not blank);</li>
  *   <li>{@code triggers}: the service listens for requests (false under {@code run FILE});</li>
- *   <li>{@code kafka-triggers}: both.</li>
+ *   <li>{@code kafka-triggers}: both;</li>
+ *   <li>{@code server}: Camel's HTTP server is on ({@code camel.server.enabled}; off under {@code run FILE}),
+ *       and {@code server-off} its opposite: the runs API's routes exist only with the server.</li>
  * </ul>
  */
 public final class Switches implements PropertiesFunction {
@@ -32,12 +34,19 @@ public final class Switches implements PropertiesFunction {
             case "kafka" -> kafka();
             case "triggers" -> triggers();
             case "kafka-triggers" -> kafka() && triggers();
-            default -> throw new IllegalArgumentException("unknown switch '" + remainder + "' (kafka, triggers, kafka-triggers)");
+            case "server" -> server();
+            case "server-off" -> !server();
+            default -> throw new IllegalArgumentException("unknown switch '" + remainder
+                    + "' (kafka, triggers, kafka-triggers, server, server-off)");
         });
     }
 
     private boolean kafka() {
         return properties.resolveProperty("cognigy.kafka.brokers").map(String::trim).filter(s -> !s.isEmpty()).isPresent();
+    }
+
+    private boolean server() {
+        return properties.resolveProperty("camel.server.enabled").map(String::trim).map(Boolean::parseBoolean).orElse(false);
     }
 
     private boolean triggers() {
