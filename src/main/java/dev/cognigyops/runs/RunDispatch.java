@@ -236,8 +236,8 @@ public final class RunDispatch {
             exchange.getMessage().setBody(null);
             return;
         }
-        if (run.cancelDelivered() != null && run.errorCode() != ErrorCode.CANCELLED_BY_USER) {
-            // a step took the cancel in and the operation went on to its end: it was still cancelled
+        if (run.cancelDelivered() != null) {
+            // a step took the cancel in and the operation went on to its end (or ended the run itself): it was cancelled
             var cancelled = CancelledRun.ending(run.cancelDelivered(), run.errorCode() == null ? null
                     : new ErrorClassifier.RunError(run.status(), run.errorCode(), run.errorMessage()));
             run.fail(cancelled.status(), cancelled.code(), cancelled.message());
