@@ -169,6 +169,7 @@ public final class PollLoop {
     public static void suggestDelay(Exchange exchange, Duration delay) {
         State s = state(exchange);
         s.nextDelayMs = Math.max(0, Math.min(delay.toMillis(), s.maxDelayMs));
+        s.waiting = false;
     }
 
     /** After the loop: a TIMEOUT failure unless the status step said done. */
