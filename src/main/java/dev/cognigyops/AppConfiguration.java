@@ -182,7 +182,14 @@ public class AppConfiguration implements CamelConfiguration {
                 settings.requireLong("cognigy.runs.admission.max-poll-lateness-ms"),
                 settings.requireLong("cognigy.runs.admission.max-wait-ms"), clock);
         registry.bind("admission", admission);
-        registry.bind("pollLoop", new PollLoop(settings, clock, admission));
+        // a cancel asked through the runs API, on any instance, reaches the run at its next call to Cognigy
+        var cancels = new dev.cognigyops.store.CancelRequests(durable.store(), durable, audit, clock);
+        var cancelDelivery = new dev.cognigyops.store.CancelAtNextCall(cancels);
+        context.getCamelContextExtension().addInterceptStrategy(cancelDelivery);
+        registry.bind("cancelRequests", cancels);
+        registry.bind("cancelVerb", new dev.cognigyops.runs.CancelVerb(cancels));
+        registry.bind("pollLoop", new PollLoop(settings, clock, admission)
+                .noticingCancels(cancelDelivery::isDue, settings.requireLong("cognigy.runs.cancel-check-ms")));
         registry.bind("nluExport", nluExport);
         registry.bind("s3Client", s3);
         registry.bind("schedules", dev.cognigyops.triggers.Schedules.from(properties));

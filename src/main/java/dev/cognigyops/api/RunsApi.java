@@ -154,8 +154,8 @@ public final class RunsApi {
             answer.put("source", detail.source());
             answer.put("updatedAt", text(detail.updatedAt()));
             answer.put("checkpoints", detail.checkpoints());
-            // a cancel asked for (POST /api/runs/{runId}/cancel) is the cancel verb's to fill in
-            answer.put("cancelRequested", false);
+            // POST /api/runs/{runId}/cancel recorded for it (the run stops at its next call to Cognigy)
+            answer.put("cancelRequested", detail.cancelRequested());
             answer.set("progress", progress(detail));
             answer.set("result", parsed(detail.result()));
             answer(exchange, 200, Json.write(answer));

@@ -35,6 +35,8 @@ public final class PollLoop {
         long nextDelayMs;
         /** When the read after the current wait is due (epoch ms). */
         long dueAtMs;
+        /** Whether the wait for the next read is under way (its due time set), until a read is reported. */
+        boolean waiting;
         boolean done;
         String lastStatus = "nothing read yet";
 
@@ -57,11 +59,26 @@ public final class PollLoop {
     private final Settings settings;
     private final Clock clock;
     private final Admission admission;
+    /** Whether the run has a cancel waiting for its next read (then the read is not waited for). */
+    private volatile java.util.function.Predicate<Exchange> cancelDue = exchange -> false;
+    /** The longest single wait: a cancel is noticed within it ({@code cognigy.runs.cancel-check-ms}). */
+    private volatile long waitSliceMs = Long.MAX_VALUE;
 
     public PollLoop(Settings settings, Clock clock, Admission admission) {
         this.settings = settings;
         this.clock = clock;
         this.admission = admission;
+    }
+
+    /**
+     * The waits between reads are cut into slices of at most {@code sliceMs}; after each slice the
+     * loop reads at once when {@code cancelDue} says a cancel waits for the run's next read (where it
+     * is delivered), so that a long wait does not hold a cancel.
+     */
+    public PollLoop noticingCancels(java.util.function.Predicate<Exchange> cancelDue, long sliceMs) {
+        this.cancelDue = cancelDue;
+        this.waitSliceMs = Math.max(1, sliceMs);
+        return this;
     }
 
     /** Starts a loop with the run's operation's settings. */
@@ -79,16 +96,31 @@ public final class PollLoop {
     /** The loop's {@code doWhile}: read again while not done and within attempts and deadline. */
     public boolean keepPolling(Exchange exchange) {
         State s = state(exchange);
-        return !s.done && s.reads < s.maxAttempts
-                && clock.instant().plusMillis(s.reads == 0 ? 0 : s.nextDelayMs).isBefore(s.deadline);
+        if (s.done || s.reads >= s.maxAttempts) {
+            return false;
+        }
+        long due = s.waiting ? s.dueAtMs : clock.millis() + (s.reads == 0 ? 0 : s.nextDelayMs);
+        return Instant.ofEpochMilli(due).isBefore(s.deadline);
     }
 
-    /** The wait before the next read: nothing before the first. */
+    /**
+     * The wait before the next read (nothing before the first), or its next slice: a wait longer than
+     * the slice is waited in slices, the read made once {@link #readIsDue} says so.
+     */
     public long nextDelay(Exchange exchange) {
         State s = state(exchange);
-        long delay = s.reads == 0 ? 0 : s.nextDelayMs;
-        s.dueAtMs = clock.millis() + delay;
-        return delay;
+        long now = clock.millis();
+        if (!s.waiting) {
+            s.dueAtMs = now + (s.reads == 0 ? 0 : s.nextDelayMs);
+            s.waiting = true;
+        }
+        return Math.min(Math.max(0, s.dueAtMs - now), waitSliceMs);
+    }
+
+    /** After a slice of the wait: read now — its time has come, or a cancel waits for the run's next read. */
+    public boolean readIsDue(Exchange exchange) {
+        State s = state(exchange);
+        return clock.millis() >= s.dueAtMs || cancelDue.test(exchange);
     }
 
     /** After the wait, as the read begins: how late it is, told to {@link Admission} (new runs wait while polls run late). */
@@ -102,6 +134,7 @@ public final class PollLoop {
         State s = state(exchange);
         s.reads++;
         s.done = true;
+        s.waiting = false;
     }
 
     /** Called by the status step: not finished yet; {@code status} (e.g. {@code export job 42 is RUNNING (40%)}) is shown if the loop times out. */
@@ -111,6 +144,7 @@ public final class PollLoop {
             s.nextDelayMs = Math.min((long) (s.nextDelayMs * s.multiplier), s.maxDelayMs);
         }
         s.reads++;
+        s.waiting = false;
         s.lastStatus = status;
     }
 
@@ -135,6 +169,7 @@ public final class PollLoop {
     public static void suggestDelay(Exchange exchange, Duration delay) {
         State s = state(exchange);
         s.nextDelayMs = Math.max(0, Math.min(delay.toMillis(), s.maxDelayMs));
+        s.waiting = false;
     }
 
     /** After the loop: a TIMEOUT failure unless the status step said done. */

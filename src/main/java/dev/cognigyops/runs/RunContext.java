@@ -43,6 +43,8 @@ public final class RunContext {
     private volatile Instant lastCheckpointAt;
     private volatile boolean abandoned;
     private final java.util.concurrent.atomic.AtomicBoolean reconciled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean cancelLookedUp = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<String> cancelDelivered = new java.util.concurrent.atomic.AtomicReference<>();
     private final List<Runnable> whenFinished = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RunContext(String runId, String requestId, String operation, Trigger trigger, String source, Instant startedAt,
@@ -113,6 +115,24 @@ public final class RunContext {
     public boolean isAbandoned() { return abandoned; }
 
     public void abandon() { this.abandoned = true; }
+
+    /** True once: the first time this run's cancel request is to be looked up in the run store on this instance. */
+    public boolean firstCancelLookup() {
+        return cancelLookedUp.compareAndSet(false, true);
+    }
+
+    /**
+     * The run's cancel is delivered (thrown at its next step): true once per run, so that what the
+     * operation does about it (its rollback) is never interrupted by the same cancel again.
+     */
+    public boolean deliverCancel(String message) {
+        return cancelDelivered.compareAndSet(null, message);
+    }
+
+    /** What the delivered cancel said, or null when no cancel was delivered to this run. */
+    public String cancelDelivered() {
+        return cancelDelivered.get();
+    }
 
     public boolean isAccepted() { return admission == Admission.ACCEPTED; }
     public boolean isRejected() { return admission == Admission.REJECTED; }

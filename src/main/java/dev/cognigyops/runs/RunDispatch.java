@@ -247,6 +247,8 @@ public final class RunDispatch {
             return;
         }
         var error = ErrorClassifier.classify(failure, OutboundCalls.describe(exchange), OutboundCalls.attempts(exchange));
+        // a run whose cancel was delivered ends CANCELLED, whatever its rollback then said
+        error = CancelledRun.ending(run.cancelDelivered(), error);
         run.fail(error.status(), error.code(), error.message());
         if (error.code() == ErrorCode.INTERNAL_ERROR) {
             log.error("run {} failed unexpectedly", run.runId(), failure);
@@ -264,6 +266,12 @@ public final class RunDispatch {
             ledger.release(run.runId());
             exchange.getMessage().setBody(null);
             return;
+        }
+        if (run.cancelDelivered() != null) {
+            // a step took the cancel in and the operation went on to its end (or ended the run itself): it was cancelled
+            var cancelled = CancelledRun.ending(run.cancelDelivered(), run.errorCode() == null ? null
+                    : new ErrorClassifier.RunError(run.status(), run.errorCode(), run.errorMessage()));
+            run.fail(cancelled.status(), cancelled.code(), cancelled.message());
         }
         run.finish(clock.instant());
         String json = Secrets.redact(Json.write(result(run)));

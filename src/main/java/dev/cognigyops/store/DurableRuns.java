@@ -58,6 +58,11 @@ public final class DurableRuns {
         this.clock = clock;
     }
 
+    /** The run store itself (its cancel requests: {@link CancelRequests}). */
+    public RunStore store() {
+        return store;
+    }
+
     public String node() {
         return node;
     }

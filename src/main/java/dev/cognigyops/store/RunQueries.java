@@ -24,7 +24,8 @@ public final class RunQueries {
     }
 
     /** A run's row as the API shows one run. */
-    public record Detail(Summary summary, String source, Instant updatedAt, long checkpoints, String state, String result) {
+    public record Detail(Summary summary, String source, Instant updatedAt, long checkpoints, String state, String result,
+                         boolean cancelRequested) {
     }
 
     /** Which runs: each null filter is not applied; {@code since}: started at or after it. */
@@ -99,7 +100,8 @@ public final class RunQueries {
 
     /** One run as it stands, if the store has it. */
     public Optional<Detail> run(String runId) {
-        String sql = "SELECT " + SUMMARY_COLUMNS + ", source, updated_at, checkpoints, state, result FROM runs WHERE run_id = ?";
+        String sql = "SELECT " + SUMMARY_COLUMNS + ", source, updated_at, checkpoints, state, result, cancel_requested_at"
+                + " FROM runs WHERE run_id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, runId);
             try (ResultSet r = s.executeQuery()) {
@@ -107,7 +109,7 @@ public final class RunQueries {
                     return Optional.empty();
                 }
                 return Optional.of(new Detail(summary(r), r.getString(10), RunStore.instant(r, 11), r.getLong(12),
-                        r.getString(13), r.getString(14)));
+                        r.getString(13), r.getString(14), r.getObject(15) != null));
             }
         } catch (SQLException e) {
             throw new StoreException("the run store could not read run " + runId, e);

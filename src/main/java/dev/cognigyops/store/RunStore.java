@@ -201,6 +201,94 @@ public final class RunStore {
         return Optional.empty();
     }
 
+    /** A cancel asked of a running run: when it was first asked, whether the job is to be cancelled too, by which instance. */
+    public record CancelRequest(String runId, Instant requestedAt, boolean cancelJob, String requestedBy) {
+    }
+
+    /** What became of a cancel request ({@link #requestCancel}). */
+    public sealed interface CancelAnswer {
+        /** No run by that id. */
+        record NotFound() implements CancelAnswer {
+        }
+
+        /** The run has ended already: nothing to cancel. */
+        record Ended(String status) implements CancelAnswer {
+        }
+
+        /**
+         * The run is RUNNING and its cancel is recorded; {@code first} when this request recorded it (a
+         * repeated request changes nothing but may add {@code cancelJob}); {@code owner} holds the run now.
+         */
+        record Requested(boolean first, String operation, String owner) implements CancelAnswer {
+        }
+    }
+
+    /**
+     * Records a cancel of a running run, idempotently: the first request's time and instance stay, a
+     * later one may only add {@code cancelJob}. Any instance may record it; the run's owner reads it.
+     */
+    public CancelAnswer requestCancel(String runId, boolean cancelJob, String requestedBy, Instant now) {
+        String first = "UPDATE runs SET cancel_requested_at = ?, cancel_job = ?, cancel_requested_by = ?, updated_at = ?"
+                + " WHERE run_id = ? AND status = ? AND cancel_requested_at IS NULL";
+        int recorded = update(first, "record the cancel of run " + runId, s -> {
+            s.setObject(1, time(now));
+            s.setBoolean(2, cancelJob);
+            s.setString(3, truncate(requestedBy, 300));
+            s.setObject(4, time(now));
+            s.setString(5, runId);
+            s.setString(6, RUNNING);
+        });
+        if (recorded == 0 && cancelJob) {
+            update("UPDATE runs SET cancel_job = ? WHERE run_id = ? AND status = ? AND cancel_requested_at IS NOT NULL",
+                    "record the cancel of run " + runId, s -> {
+                        s.setBoolean(1, true);
+                        s.setString(2, runId);
+                        s.setString(3, RUNNING);
+                    });
+        }
+        Optional<StoredRun> row = find(runId);
+        if (row.isEmpty()) {
+            return new CancelAnswer.NotFound();
+        }
+        if (!RUNNING.equals(row.get().status())) {
+            return new CancelAnswer.Ended(row.get().status());
+        }
+        return new CancelAnswer.Requested(recorded == 1, row.get().operation(), row.get().owner());
+    }
+
+    /** The cancel asked of a run, if one was (whatever the run's status now). */
+    public Optional<CancelRequest> cancelOf(String runId) {
+        String sql = "SELECT run_id, cancel_requested_at, cancel_job, cancel_requested_by FROM runs"
+                + " WHERE run_id = ? AND cancel_requested_at IS NOT NULL";
+        List<CancelRequest> found = cancels(sql, "read the cancel of run " + runId, s -> s.setString(1, runId));
+        return found.stream().findFirst();
+    }
+
+    /** The cancels asked of the running runs {@code owner} holds. */
+    public List<CancelRequest> cancelsHeldBy(String owner) {
+        String sql = "SELECT run_id, cancel_requested_at, cancel_job, cancel_requested_by FROM runs"
+                + " WHERE owner = ? AND status = ? AND cancel_requested_at IS NOT NULL";
+        return cancels(sql, "read the cancels of " + owner, s -> {
+            s.setString(1, owner);
+            s.setString(2, RUNNING);
+        });
+    }
+
+    private List<CancelRequest> cancels(String sql, String what, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            binder.bind(s);
+            List<CancelRequest> found = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(new CancelRequest(r.getString(1), instant(r, 2), r.getBoolean(3), r.getString(4)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new StoreException("the run store could not " + what, e);
+        }
+    }
+
     /** The run's row, if the store has it. */
     public Optional<StoredRun> find(String runId) {
         String sql = "SELECT run_id, request_id, operation, trigger_name, source, request, status, phase, state, checkpoints,"

@@ -200,8 +200,7 @@ class RunsApiTest extends AppTestSupport {
         JsonNode paths = Json.parse(openapi.body()).path("paths");
         Set<String> listed = new HashSet<>();
         paths.fieldNames().forEachRemaining(listed::add);
-        // the cancel verb (POST /runs/{runId}/cancel) is added here when it exists
-        assertThat(listed).contains("/runs", "/runs/{runId}", "/runs/{runId}/events");
+        assertThat(listed).contains("/runs", "/runs/{runId}", "/runs/{runId}/events", "/runs/{runId}/cancel");
         assertThat(paths.path("/runs").has("post")).isTrue();
         assertThat(paths.path("/runs").has("get")).isTrue();
 

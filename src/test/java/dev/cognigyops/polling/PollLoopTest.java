@@ -279,4 +279,45 @@ class PollLoopTest {
         assertThat(run.isAccepted()).isTrue();
         return run;
     }
+
+    @Test
+    void aLongWaitIsWaitedInSlicesAndACancelWaitingForTheNextReadEndsItAtOnce() {
+        properties.addInitialProperty("cognigy.poll.slow-op.first-delay-ms", "5000");
+        java.util.concurrent.atomic.AtomicBoolean cancelAsked = new java.util.concurrent.atomic.AtomicBoolean();
+        PollLoop loop = loop().noticingCancels(e -> cancelAsked.get(), 1000);
+        Exchange ex = exchange();
+        ex.setProperty(RunContext.PROPERTY, run("slow-op"));
+        loop.begin(ex);
+        assertThat(loop.nextDelay(ex)).isZero();
+        assertThat(loop.readIsDue(ex)).isTrue();
+        PollLoop.pending(ex, "RUNNING");
+
+        // 5 s to the next read, in slices of 1 s: not due after the first two
+        List<Long> slices = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            assertThat(loop.keepPolling(ex)).isTrue();
+            slices.add(loop.nextDelay(ex));
+            clock.advance(Duration.ofMillis(slices.get(i)));
+            assertThat(loop.readIsDue(ex)).isFalse();
+        }
+        assertThat(slices).containsExactly(1000L, 1000L);
+
+        // a cancel waits for the run's next read: the read is due now, 3 s early
+        cancelAsked.set(true);
+        assertThat(loop.keepPolling(ex)).isTrue();
+        assertThat(loop.nextDelay(ex)).isEqualTo(1000L);
+        clock.advance(Duration.ofMillis(1000));
+        assertThat(loop.readIsDue(ex)).isTrue();
+
+        // without one, the wait ends when it is due, its last slice shorter
+        cancelAsked.set(false);
+        PollLoop.pending(ex, "RUNNING");
+        List<Long> next = new ArrayList<>();
+        do {
+            next.add(loop.nextDelay(ex));
+            clock.advance(Duration.ofMillis(next.get(next.size() - 1)));
+        } while (!loop.readIsDue(ex));
+        assertThat(next.stream().mapToLong(Long::longValue).sum()).isEqualTo(5_000L);
+        assertThat(next).allSatisfy(slice -> assertThat(slice).isLessThanOrEqualTo(1000L));
+    }
 }

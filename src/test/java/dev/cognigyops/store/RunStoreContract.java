@@ -137,4 +137,35 @@ abstract class RunStoreContract {
     static String uniqueName() {
         return "s" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
+
+    @Test
+    void aCancelIsRecordedOnceForARunningRunAndItsOwnerReadsIt() {
+        RunLease running = store.insert(newRun("c1"), "node-a", "node-a#1", T0, LEASE).orElseThrow();
+        RunLease ended = store.insert(newRun("c2"), "node-a", "node-a#1", T0, LEASE).orElseThrow();
+        store.finish(ended, "SUCCEEDED", "{}", T0.plusSeconds(1));
+
+        assertThat(store.requestCancel("nope", false, "node-b#1", T0)).isEqualTo(new RunStore.CancelAnswer.NotFound());
+        assertThat(store.requestCancel("c2", false, "node-b#1", T0)).isEqualTo(new RunStore.CancelAnswer.Ended("SUCCEEDED"));
+        assertThat(store.cancelsHeldBy("node-a#1")).isEmpty();
+
+        // taken by another instance, recorded for the owner; a second request changes nothing but may add cancelJob
+        assertThat(store.requestCancel("c1", false, "node-b#1", T0.plusSeconds(2)))
+                .isEqualTo(new RunStore.CancelAnswer.Requested(true, "bot-deploy", "node-a#1"));
+        assertThat(store.requestCancel("c1", true, "node-c#1", T0.plusSeconds(3)))
+                .isEqualTo(new RunStore.CancelAnswer.Requested(false, "bot-deploy", "node-a#1"));
+        assertThat(store.requestCancel("c1", false, "node-c#1", T0.plusSeconds(4)))
+                .isEqualTo(new RunStore.CancelAnswer.Requested(false, "bot-deploy", "node-a#1"));
+        var expected = new RunStore.CancelRequest("c1", T0.plusSeconds(2), true, "node-b#1");
+        assertThat(store.cancelsHeldBy("node-a#1")).containsExactly(expected);
+        assertThat(store.cancelsHeldBy("node-b#1")).isEmpty();
+        assertThat(store.cancelOf("c1")).contains(expected);
+        assertThat(store.cancelOf("c2")).isEmpty();
+
+        // the run goes on with its lease; once it ended it is no longer asked to stop
+        assertThat(store.checkpoint(running, "POLLING", "{}", T0.plusSeconds(5))).isTrue();
+        assertThat(store.finish(running, "CANCELLED", "{}", T0.plusSeconds(6))).isTrue();
+        assertThat(store.cancelsHeldBy("node-a#1")).isEmpty();
+        assertThat(store.requestCancel("c1", false, "node-b#1", T0.plusSeconds(7)))
+                .isEqualTo(new RunStore.CancelAnswer.Ended("CANCELLED"));
+    }
 }
