@@ -282,6 +282,10 @@ public final class RunDispatch {
             exchange.getMessage().setBody(null);
             return;
         }
+        if (durable != null && run.isRejected()) {
+            // listed by the runs API beside the runs (no row of runs: its requestId stays free)
+            durable.rejected(run, json);
+        }
         metrics.runFinished(run.operation(), run.trigger().label(), run.status().name(),
                 Duration.between(run.startedAt(), run.finishedAt()));
         exchange.getMessage().setBody(json);

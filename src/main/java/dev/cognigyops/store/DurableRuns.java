@@ -88,6 +88,21 @@ public final class DurableRuns {
     }
 
     /**
+     * A REJECTED request's result, for the runs API to list. One try, no wait: its result file and its
+     * audit events hold it whatever the store does.
+     */
+    public void rejected(RunContext run, String resultJson) {
+        var row = new RunStore.NewRun(run.runId(), run.requestId(), run.operation(), run.trigger().label(), run.source(),
+                null, run.startedAt());
+        try {
+            store.insertRejected(row, resultJson, run.finishedAt());
+        } catch (StoreException e) {
+            LOG.warn("rejected request {} is not listed by the runs API: {} (its result file and audit events have it)",
+                    run.runId(), e.getMessage());
+        }
+    }
+
+    /**
      * After a step set the run's state: saves it, unless it only records what status reads learned
      * ({@link OperationState#onlyReadsSince}) and was saved less than
      * {@code cognigy.store.reads-checkpoint-seconds} ago.

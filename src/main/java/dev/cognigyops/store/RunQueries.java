@@ -43,6 +43,14 @@ public final class RunQueries {
     private static final String SUMMARY_COLUMNS = "run_id, request_id, operation, trigger_name, status, phase, started_at,"
             + " finished_at, owner";
 
+    /**
+     * The runs and the rejected requests (V6: a REJECTED request is no row of runs), as one table with the
+     * summary's columns: a rejected request has no phase and no owner.
+     */
+    private static final String RUNS_AND_REJECTED = "(SELECT " + SUMMARY_COLUMNS + " FROM runs UNION ALL"
+            + " SELECT run_id, request_id, operation, trigger_name, 'REJECTED' AS status, CAST(NULL AS VARCHAR(64)) AS phase,"
+            + " started_at, finished_at, CAST(NULL AS VARCHAR(300)) AS owner FROM rejected_runs) AS listed";
+
     private final DataSource dataSource;
 
     public RunQueries(DataSource dataSource) {
@@ -51,7 +59,8 @@ public final class RunQueries {
 
     /** At most {@code limit} runs matching {@code filter}, newest first (started_at, run_id descending), after {@code after}. */
     public Page list(Filter filter, int limit, Position after) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(SUMMARY_COLUMNS).append(" FROM runs WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT ").append(SUMMARY_COLUMNS).append(" FROM ").append(RUNS_AND_REJECTED)
+                .append(" WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
         if (filter.operation() != null) {
             sql.append(" AND operation = ?");
@@ -105,11 +114,30 @@ public final class RunQueries {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, runId);
             try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return Optional.of(new Detail(summary(r), r.getString(10), RunStore.instant(r, 11), r.getLong(12),
+                            r.getString(13), r.getString(14), r.getObject(15) != null));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the run store could not read run " + runId, e);
+        }
+        return rejected(runId);
+    }
+
+    /** The latest rejection of this run id, when it never ran. */
+    private Optional<Detail> rejected(String runId) {
+        String sql = "SELECT run_id, request_id, operation, trigger_name, 'REJECTED', CAST(NULL AS VARCHAR(64)), started_at,"
+                + " finished_at, CAST(NULL AS VARCHAR(300)), source, finished_at, result FROM rejected_runs WHERE run_id = ?"
+                + " ORDER BY seq DESC LIMIT 1";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, runId);
+            try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Detail(summary(r), r.getString(10), RunStore.instant(r, 11), r.getLong(12),
-                        r.getString(13), r.getString(14), r.getObject(15) != null));
+                return Optional.of(new Detail(summary(r), r.getString(10), RunStore.instant(r, 11), 0, null,
+                        r.getString(12), false));
             }
         } catch (SQLException e) {
             throw new StoreException("the run store could not read run " + runId, e);

@@ -82,6 +82,28 @@ public final class RunStore {
         }
     }
 
+    /**
+     * A REJECTED request and its result, kept for the runs API to list (docs/contract.md §8). It is no row
+     * of {@code runs}: its requestId stays free for a corrected request.
+     */
+    public void insertRejected(NewRun run, String resultJson, Instant finishedAt) {
+        String sql = "INSERT INTO rejected_runs (run_id, request_id, operation, trigger_name, source, result, started_at,"
+                + " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, run.runId());
+            s.setString(2, run.requestId());
+            s.setString(3, truncate(run.operation(), 64));
+            s.setString(4, run.trigger());
+            s.setString(5, truncate(run.source(), 2000));
+            s.setString(6, resultJson);
+            s.setObject(7, time(run.startedAt()));
+            s.setObject(8, time(finishedAt));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("the run store could not record rejected request " + run.runId(), e);
+        }
+    }
+
     /** Saves the run's state at {@code phase}; false when the lease is no longer this one's (nothing written). */
     public boolean checkpoint(RunLease lease, String phase, String state, Instant now) {
         String sql = "UPDATE runs SET phase = ?, state = ?, checkpoints = checkpoints + 1, updated_at = ?"

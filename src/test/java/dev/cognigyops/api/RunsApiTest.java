@@ -171,6 +171,13 @@ class RunsApiTest extends AppTestSupport {
                 .anyMatch(v -> v.startsWith("payload.colour"));
         assertThat(resultFile("api-bad")).isEqualTo(result);
         assertThat(auditActions("api-bad")).containsExactly("RUN_STARTED", "RUN_FINISHED");
+        // and listed, and shown with its result, though it is no run of the store (its requestId stays free)
+        JsonNode shownRejected = json(get("/api/runs/api-bad"));
+        assertThat(shownRejected.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(shownRejected.path("result")).isEqualTo(result);
+        List<String> rejectedListed = new ArrayList<>();
+        json(get("/api/runs?status=REJECTED&trigger=api")).path("runs").forEach(r -> rejectedListed.add(r.path("runId").asText()));
+        assertThat(rejectedListed).containsExactly("api-bad");
 
         // not JSON, and too large (cognigy.requests.max-bytes is 4096 here): REJECTED, the violation named
         HttpResponse<String> notJson = submit("{\"operation\": nope");

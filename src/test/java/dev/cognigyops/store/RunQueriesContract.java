@@ -77,6 +77,44 @@ abstract class RunQueriesContract {
     }
 
     @Test
+    void rejectedRequestsAreListedBesideTheRunsAndTheirRequestIdStaysFree() {
+        insert("r1", "nlu-export", "file", T0);
+        store.insertRejected(new RunStore.NewRun("bad-1", "bad-1", "nlu-export", "api", "api:127.0.0.1", null,
+                T0.plusSeconds(1)), "{\"status\":\"REJECTED\"}", T0.plusSeconds(1));
+        store.insertRejected(new RunStore.NewRun("bad-2", null, "no-such-operation", "file", "inbox/x.json", null,
+                T0.plusSeconds(2)), "{\"status\":\"REJECTED\",\"n\":2}", T0.plusSeconds(2));
+
+        assertThat(ids(queries.list(new RunQueries.Filter(null, null, null, null), 10, null)))
+                .containsExactly("bad-2", "bad-1", "r1");
+        assertThat(ids(queries.list(new RunQueries.Filter(null, "REJECTED", null, null), 10, null)))
+                .containsExactly("bad-2", "bad-1");
+        assertThat(ids(queries.list(new RunQueries.Filter("nlu-export", "REJECTED", "api", null), 10, null)))
+                .containsExactly("bad-1");
+        assertThat(ids(queries.list(new RunQueries.Filter(null, "RUNNING", null, null), 10, null))).containsExactly("r1");
+        // paged across both: one a page, nothing twice or missing
+        List<String> seen = new ArrayList<>();
+        RunQueries.Position after = null;
+        do {
+            RunQueries.Page page = queries.list(new RunQueries.Filter(null, null, null, null), 1, after);
+            seen.addAll(ids(page));
+            after = page.next();
+        } while (after != null && seen.size() < 10);
+        assertThat(seen).containsExactly("bad-2", "bad-1", "r1");
+
+        RunQueries.Detail rejected = queries.run("bad-2").orElseThrow();
+        assertThat(rejected.summary().status()).isEqualTo("REJECTED");
+        assertThat(rejected.summary().operation()).isEqualTo("no-such-operation");
+        assertThat(rejected.summary().owner()).isNull();
+        assertThat(rejected.source()).isEqualTo("inbox/x.json");
+        assertThat(rejected.result()).isEqualTo("{\"status\":\"REJECTED\",\"n\":2}");
+
+        // the requestId of a rejected request is free: a corrected request runs, and is what the API shows
+        insert("bad-1", "nlu-export", "api", T0.plusSeconds(3));
+        assertThat(queries.run("bad-1").orElseThrow().summary().status()).isEqualTo(RunStore.RUNNING);
+        assertThat(queries.run("nothing").isEmpty()).isTrue();
+    }
+
+    @Test
     void eachFilterKeepsOnlyItsRuns() {
         RunLease done = insert("r1", "nlu-export", "file", T0);
         store.finish(done, "SUCCEEDED", "{\"status\":\"SUCCEEDED\"}", T0.plusSeconds(5));

@@ -81,7 +81,7 @@ class RunStoreH2Test extends RunStoreContract {
 
         assertThatThrownBy(() -> StoreSetup.open(config(dir)))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("has schema version 99, newer than this program knows (5)");
+                .hasMessageContaining("has schema version 99, newer than this program knows (6)");
     }
 
     @Test
