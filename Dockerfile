@@ -22,5 +22,7 @@ ENV COGNIGY_INBOX_DIR=/data/inbox \
     JDK_JAVA_OPTIONS="-Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=32m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 # /data/store holds the embedded run store (runs resumed after a crash); a cluster uses PostgreSQL instead
 VOLUME ["/data/inbox", "/data/results", "/data/audit", "/data/spool", "/data/store"]
+# the runs API, the page, the probes (/observe/health/live, /observe/health/ready) and the metrics (/observe/metrics)
+EXPOSE 8080
 USER cognigy
 ENTRYPOINT ["java", "-jar", "/app/cognigy-ops.jar"]
