@@ -141,6 +141,8 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         boolean serve = servesHttp();
         p.setProperty("camel.server.enabled", String.valueOf(serve));
         p.setProperty("camel.management.enabled", String.valueOf(serve));
+        // the Prometheus registry and Camel's per-route meters with the server only (their cost at every boot)
+        p.setProperty("camel.metrics.enabled", String.valueOf(serve));
         if (serve) {
             httpPort = dev.cognigyops.testsupport.FreePort.pick();
             p.setProperty("camel.server.port", String.valueOf(httpPort));

@@ -79,6 +79,10 @@ class ClusterIT {
     }
 
     AppProcess instance(String node, Map<String, String> more) throws IOException {
+        return instance(node, more, false);
+    }
+
+    AppProcess instance(String node, Map<String, String> more, boolean serving) throws IOException {
         Map<String, String> env = servers.env();
         env.put("COGNIGY_CLUSTER_NODE_ID", node);
         env.put("COGNIGY_CLUSTER_LEASE_SECONDS", Integer.toString(LEASE_SECONDS));
@@ -93,7 +97,11 @@ class ClusterIT {
         env.put("COGNIGY_AUDIT_FILE", audit(node).toString());
         env.put("COGNIGY_KAFKA_BROKERS", "");
         env.putAll(more);
-        AppProcess app = AppProcess.in(home.resolve("work-" + node)).env(env).start();
+        AppProcess app = AppProcess.in(home.resolve("work-" + node)).env(env);
+        if (serving) {
+            app.serving();
+        }
+        app.start();
         instances.add(app);
         return app;
     }
@@ -193,6 +201,53 @@ class ClusterIT {
         assertThat(resumed.path("details").path("previousOwner").asText()).startsWith("node-a#");
         assertThat(resumed.path("details").path("instance").asText()).startsWith("node-b#");
         assertThat(resumed.path("details").path("checkpoint").asText()).isEqualTo("WATCHING");
+    }
+
+    @Test
+    void anyInstanceShowsARunAndACancelTakenByOneStopsItOnTheOther() throws Exception {
+        jobIs("job-api", "RUNNING");
+        servers.cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(
+                urlEqualTo("/api/v2/projects/proj-7/ai/train/job-api")).willReturn(aResponse().withStatus(204)));
+        // each on its own port (CAMEL_SERVER_PORT), no token configured: the API answers loopback callers
+        AppProcess a = instance("node-a", Map.of(), true);
+        AppProcess b = instance("node-b", Map.of(), true);
+        drop(inbox("node-a"), "watched.json", monitorRequest("cancel-across", "job-api"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> reads("job-api") >= 2);
+
+        // node-b shows node-a's run, from the store they share
+        var http = java.net.http.HttpClient.newHttpClient();
+        JsonNode onB = Json.parse(http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + b.port() + "/api/runs/cancel-across")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(onB.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(onB.path("owner").asText()).startsWith("node-a#");
+        assertThat(onB.path("progress").path("reads").asInt()).isPositive();
+
+        // a cancel taken by node-b reaches the run on node-a through the store: it stops, and its job is cancelled
+        var cancel = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + b.port()
+                        + "/api/runs/cancel-across/cancel?cancelJob=true")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        Path result = home.resolve("results/cancel-across.json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+        JsonNode ended = Json.MAPPER.readTree(result.toFile());
+        assertThat(ended.path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(ended.path("error").path("code").asText()).isEqualTo("CANCELLED_BY_USER");
+        assertThat(servers.cognigy.findAll(com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(
+                urlEqualTo("/api/v2/projects/proj-7/ai/train/job-api")))).hasSize(1);
+        List<JsonNode> onA = events(audit("node-a"), "cancel-across");
+        assertThat(count(onA, "RUN_FINISHED")).isEqualTo(1);
+        assertThat(count(events(audit("node-b"), "cancel-across"), "CANCEL_REQUESTED")).as("audited where it was taken").isEqualTo(1);
+        // and node-a's API shows the same run ended, with node-b's event in its trail
+        // (each instance writes its events to the store from a thread of its own, within a second)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode trail = Json.parse(http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + a.port() + "/api/runs/cancel-across/events")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            List<String> actions = new ArrayList<>();
+            trail.path("events").forEach(e -> actions.add(e.path("action").asText()));
+            assertThat(actions).contains("RUN_STARTED", "CANCEL_REQUESTED", "RUN_FINISHED");
+        });
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class AppProcess implements AutoCloseable {
     private final List<String> flags = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private boolean unprivileged;
+    private boolean serving;
+    private final int port = FreePort.pick();
     private Process process;
 
     private AppProcess(Path workDir) {
@@ -73,6 +75,17 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /** Runs it as {@code nobody} when this JVM is root (does nothing otherwise). */
+    /** The service serves HTTP (runs API, page, probes, metrics) on {@link #port()}. */
+    public AppProcess serving() {
+        serving = true;
+        return this;
+    }
+
+    /** The port of its HTTP server, when {@link #serving()}. */
+    public int port() {
+        return port;
+    }
+
     public AppProcess asUnprivilegedUser() {
         unprivileged = true;
         return this;
@@ -99,7 +112,9 @@ public final class AppProcess implements AutoCloseable {
             command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(flags);
+        // no flags chosen: the JIT's first tier only, as CommandLineTest does (a short test run starts on less CPU);
+        // a test that runs the jar as the Dockerfile does gives DOCKERFILE_FLAGS
+        command.addAll(flags.isEmpty() ? List.of("-XX:TieredStopAtLevel=1") : flags);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
@@ -109,10 +124,14 @@ public final class AppProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("COGNIGY_") || k.equals("JAVA_TOOL_OPTIONS")
                 || k.equals("JDK_JAVA_OPTIONS") || k.equals("_JAVA_OPTIONS"));
         pb.environment().putAll(env);
-        // a service serves HTTP (docs/contract.md §8): on a port of its own unless the test chose one
-        if (!env.containsKey("CAMEL_SERVER_PORT")) {
-            pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(FreePort.pick()));
+        // a service serves HTTP (docs/contract.md §8) when the test asks for it (serving()), on a port of its
+        // own; else not: the server, probes and metrics add about 2 s to every start
+        if (!serving) {
+            pb.environment().put("CAMEL_SERVER_ENABLED", "false");
+            pb.environment().put("CAMEL_MANAGEMENT_ENABLED", "false");
+            pb.environment().put("CAMEL_METRICS_ENABLED", "false");
         }
+        pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         process = pb.start();
         return this;
     }
