@@ -59,7 +59,11 @@ class KubernetesManifestsTest {
         Map<String, Object> container = container();
         String health = app.getProperty("camel.management.health-check-path",
                 new HttpManagementServerConfigurationProperties(null).getHealthPath());
-        int port = Integer.parseInt(app.getProperty("camel.server.port").trim());
+        // {{env:CAMEL_SERVER_PORT:<default>}}: the environment's port, else the default
+        java.util.regex.Matcher setting = java.util.regex.Pattern.compile("\\{\\{env:CAMEL_SERVER_PORT:(\\d+)}}")
+                .matcher(app.getProperty("camel.server.port").trim());
+        assertThat(setting.matches()).as("camel.server.port reads CAMEL_SERVER_PORT").isTrue();
+        int port = Integer.parseInt(setting.group(1));
         assertThat(app.getProperty("camel.management.port").trim()).as("probes on the server's port")
                 .isIn("{{camel.server.port}}", String.valueOf(port));
 
