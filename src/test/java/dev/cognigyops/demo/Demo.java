@@ -136,7 +136,10 @@ public final class Demo {
                 + Files.readAllLines(home.resolve("audit/audit.jsonl")).size() + " events)");
 
         if (Boolean.getBoolean("demo.keep-serving")) {
-            say("the page stays at http://localhost:" + port + "/ until you press Enter");
+            say("the page stays at http://localhost:" + port + "/ until you press Enter (or Ctrl-C)");
+            // Ctrl-C: Camel's own hook waits for the context to stop, which nothing else here would do while
+            // this thread waits for Enter (it would wait out the shutdown timeout)
+            Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "demo-stop"));
             while (System.in.read() >= 0 && System.in.available() > 0) {
                 // the rest of the line
             }
