@@ -106,6 +106,19 @@ public final class RunsApi {
         }
     }
 
+    /**
+     * Predicate of {@code POST /api/runs/{runId}/cancel}: its query has a parameter it does not take (a
+     * misspelt {@code cancelJob} would otherwise leave the job running without a word).
+     */
+    public boolean refusesCancelQuery(Exchange exchange) {
+        return !ListQuery.checkOnly(rawQuery(exchange), Set.of("cancelJob")).isEmpty();
+    }
+
+    /** The answer to such a cancel: 400 naming each parameter it does not take; nothing is recorded. */
+    public void badCancelQuery(Exchange exchange) {
+        invalid(exchange, ListQuery.checkOnly(rawQuery(exchange), Set.of("cancelJob")));
+    }
+
     /** The run store did not take the request (it is down): 503, nothing started. */
     public void storeUnavailable(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

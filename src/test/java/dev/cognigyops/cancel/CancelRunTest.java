@@ -113,6 +113,10 @@ class CancelRunTest extends AppTestSupport {
                 "{\"error\":\"CONFLICT\",\"message\":\"run deploy-cancelled has ended: CANCELLED\"}"));
         assertThat(cancelThroughRoute("deploy-cancelled", null).getMessage().getHeader("CamelHttpResponseCode"))
                 .isEqualTo(409);
+        // a parameter the verb does not take (a misspelt cancelJob): 400 naming it, nothing recorded
+        HttpResponse<String> misspelt = cancelOverHttp("no-such-run", "?cancelJobs=true");
+        assertThat(misspelt.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(misspelt.body()).path("violations").get(0).asText()).startsWith("cancelJobs: is not a parameter here");
         HttpResponse<String> unknown = cancelOverHttp("no-such-run", "?cancelJob=true");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(Json.parse(unknown.body())).isEqualTo(Json.parse("{\"error\":\"NOT_FOUND\",\"message\":\"no run no-such-run\"}"));
