@@ -49,8 +49,13 @@ public final class ExportStubs {
                 .withHeader("Content-Type", "application/json").withBody(Fixtures.json("nluexport/export-started.json"))));
     }
 
-    /** PENDING, RUNNING 60 %, then COMPLETED with a relative downloadUrl, on successive reads. */
+    /**
+     * PENDING, RUNNING 60 %, then COMPLETED with a relative downloadUrl, on successive reads. WireMock reads
+     * a scenario's state once per stub, so a read racing another's state change can match none of the three
+     * (a 404, which ends an export as NOT_FOUND); with runs polling at once, that read is RUNNING instead.
+     */
     public void jobRunningThenCompleted() {
+        cognigy.stubFor(get(JOB_PATH).atPriority(10).willReturn(okJson(Fixtures.json("nluexport/job-running.json"))));
         cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson(Fixtures.json("nluexport/job-pending.json"))).willSetStateTo("running"));
         cognigy.stubFor(get(JOB_PATH).inScenario("job").whenScenarioStateIs("running")
