@@ -86,7 +86,7 @@ class CognigyV2PlatformTest extends AppTestSupport {
 
     @Test
     void aProfileTheProgramDoesNotKnowFailsTheStartInOneLine() {
-        Main main = new Main(CognigyOps.class);
+        Main main = CognigyOps.newMain();
         main.addOverrideProperty("cognigy.api.profile", "cognigy-v3");
         main.addOverrideProperty("cognigy.base-url", cognigy.baseUrl());
         main.addOverrideProperty(dev.cognigyops.support.Switches.TRIGGERS, "false");

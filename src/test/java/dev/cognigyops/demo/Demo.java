@@ -53,7 +53,7 @@ public final class Demo {
         EmbeddedS3 s3 = EmbeddedS3.startOnFilesystem(home.resolve("s3"));
         s3.createBucket(BUCKET);
 
-        Main app = new Main(CognigyOps.class);
+        Main app = CognigyOps.newMain();
         app.addOverrideProperty("cognigy.inbox.dir", home.resolve("inbox").toString());
         app.addOverrideProperty("cognigy.results.dir", home.resolve("results").toString());
         app.addOverrideProperty("cognigy.audit.file", home.resolve("audit/audit.jsonl").toString());
