@@ -124,7 +124,7 @@ public class AppConfiguration implements CamelConfiguration {
         registry.bind("trainingMonitor", trainingMonitor);
         operations.add(trainingMonitor);
 
-        var durable = durableRuns(context, settings, clock);
+        var durable = durableRuns(context, settings, clock, profile);
         // one set of locks for both profiles' flow-deploy (on the command line they are this process's)
         var flowDeployLocks = environmentLocks(context, durable, clock);
         var flowDeploy = new dev.cognigyops.flowdeploy.FlowDeploy(settings, new dev.cognigyops.flowdeploy.FlowSchema(),
@@ -253,7 +253,8 @@ public class AppConfiguration implements CamelConfiguration {
      * its instance is the node's name with {@code /cli}, so that a service of the same node never takes
      * a command-line run that is alive. The command line holds no schedules.
      */
-    private static dev.cognigyops.store.DurableRuns durableRuns(CamelContext context, Settings settings, Clock clock) {
+    private static dev.cognigyops.store.DurableRuns durableRuns(CamelContext context, Settings settings, Clock clock,
+                                                                dev.cognigyops.cognigyv2.ApiProfile profile) {
         boolean service = Boolean.parseBoolean(settings.get(dev.cognigyops.support.Switches.TRIGGERS, "true"));
         String password = settings.get("cognigy.store.password", "");
         dev.cognigyops.support.Secrets.register(password);
@@ -274,7 +275,7 @@ public class AppConfiguration implements CamelConfiguration {
         var durable = new dev.cognigyops.store.DurableRuns(new dev.cognigyops.store.RunStore(dataSource), node, incarnation,
                 settings.requireSeconds("cognigy.cluster.lease-seconds"),
                 settings.requireSeconds("cognigy.store.reads-checkpoint-seconds"),
-                settings.requireMillis("cognigy.store.retry-ms"), clock);
+                settings.requireMillis("cognigy.store.retry-ms"), clock, profile.label());
         durableHolder[0] = durable;
         context.getCamelContextExtension().addInterceptStrategy(new dev.cognigyops.store.CheckpointEveryStep(durable));
         context.getRegistry().bind("durableRuns", durable);

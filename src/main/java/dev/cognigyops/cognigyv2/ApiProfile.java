@@ -46,6 +46,22 @@ public enum ApiProfile {
         return this == SEEDS ? "direct:" + operation : "direct:" + operation + "-v2";
     }
 
+    /**
+     * Step of the dispatch (bean {@code apiProfile}), for a run claimed from the run store: one started on
+     * the other profile ends here, FAILED PRECONDITION_FAILED, before its operation's route makes any call
+     * ({@link ResumeAcrossProfiles}).
+     */
+    public void goOnWith(@org.apache.camel.ExchangeProperty(dev.cognigyops.runs.RunDispatch.RESUMED)
+                         dev.cognigyops.store.RunStore.Claimed claimed) {
+        if (claimed == null) {
+            return;
+        }
+        ResumeAcrossProfiles.refusal(claimed.lease().runId(), claimed.apiProfile(), claimed.phase(), this)
+                .ifPresent(why -> {
+                    throw new dev.cognigyops.runs.RunFailure(dev.cognigyops.runs.ErrorCode.PRECONDITION_FAILED, why);
+                });
+    }
+
     /** For the dispatch's {@code toD} (bean {@code apiProfile}): the route of the run's operation. */
     public String routeOf(@org.apache.camel.ExchangeProperty(dev.cognigyops.runs.RunContext.PROPERTY) dev.cognigyops.runs.RunContext run) {
         return route(run.operation());

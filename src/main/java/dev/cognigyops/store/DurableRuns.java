@@ -41,6 +41,8 @@ public final class DurableRuns {
     private final Duration readsCheckpointInterval;
     private final Duration retryFor;
     private final Clock clock;
+    /** The API profile this instance speaks (cognigy.api.profile), recorded with every run it starts. */
+    private final String apiProfile;
     /** Runs given up while the store was away: their leases are released once it answers again. */
     private final Map<String, RunLease> toRelease = new ConcurrentHashMap<>();
     private volatile boolean storeAway;
@@ -48,8 +50,9 @@ public final class DurableRuns {
     private volatile long periodStartMs;
 
     public DurableRuns(RunStore store, String node, String incarnation, Duration lease, Duration readsCheckpointInterval,
-                       Duration retryFor, Clock clock) {
+                       Duration retryFor, Clock clock, String apiProfile) {
         this.store = store;
+        this.apiProfile = apiProfile;
         this.node = node;
         this.owner = node + "#" + incarnation;
         this.lease = lease;
@@ -71,13 +74,19 @@ public final class DurableRuns {
         return owner;
     }
 
+    /** The API profile this instance speaks, which the runs it starts are recorded with. */
+    public String apiProfile() {
+        return apiProfile;
+    }
+
     /**
-     * An accepted run, before its first call out: its row, owned by this instance. False when the
+     * An accepted run, before its first call out: its row, owned by this instance, with the API profile it
+     * is started on (a claim by an instance of the other profile does not go on with it). False when the
      * store has its run id already — its requestId ran, or runs, here or on another instance.
      */
     public boolean accept(RunContext run, String requestText) {
         var row = new RunStore.NewRun(run.runId(), run.requestId(), run.operation(), run.trigger().label(), run.source(),
-                requestText, run.startedAt());
+                requestText, run.startedAt(), apiProfile);
         Instant now = clock.instant();
         return retrying("record run " + run.runId(), () -> store.insert(row, node, owner, now, lease))
                 .map(held -> {

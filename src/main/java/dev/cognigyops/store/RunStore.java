@@ -26,15 +26,27 @@ public final class RunStore {
 
     public static final String RUNNING = "RUNNING";
 
-    /** A run as accepted, before its first call out. */
+    /**
+     * A run as accepted, before its first call out; {@code apiProfile} is the {@code cognigy.api.profile} it
+     * is started on (its request and state are that profile's), null when not known.
+     */
     public record NewRun(String runId, String requestId, String operation, String trigger, String source,
-                         String request, Instant startedAt) {
+                         String request, Instant startedAt, String apiProfile) {
+
+        /** A run whose profile is not recorded (as rows written before migration V7). */
+        public NewRun(String runId, String requestId, String operation, String trigger, String source, String request,
+                      Instant startedAt) {
+            this(runId, requestId, operation, trigger, source, request, startedAt, null);
+        }
     }
 
-    /** A running run this instance has just claimed, with what it needs to go on. */
+    /**
+     * A running run this instance has just claimed, with what it needs to go on; {@code apiProfile} is the
+     * profile it was started on (null for a row written before migration V7).
+     */
     public record Claimed(RunLease lease, String requestId, String operation, String trigger, String source,
                           String request, String phase, String state, long checkpoints, String previousOwner,
-                          Instant startedAt, Instant updatedAt, Instant previousLeaseUntil) {
+                          Instant startedAt, Instant updatedAt, Instant previousLeaseUntil, String apiProfile) {
     }
 
     /** A run's row as it is, for reading. */
@@ -42,7 +54,7 @@ public final class RunStore {
                             String request, String status,
                             String phase, String state, long checkpoints, String owner, long fence,
                             Instant leaseUntil, String result, Instant startedAt, Instant updatedAt,
-                            Instant finishedAt) {
+                            Instant finishedAt, String apiProfile) {
     }
 
     private final DataSource dataSource;
@@ -57,8 +69,8 @@ public final class RunStore {
      */
     public Optional<RunLease> insert(NewRun run, String node, String owner, Instant now, Duration lease) {
         String sql = "INSERT INTO runs (run_id, request_id, operation, trigger_name, source, request, status, phase,"
-                + " state, checkpoints, owner_node, owner, fence, lease_until, started_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0, ?, ?, 1, ?, ?, ?)";
+                + " state, checkpoints, owner_node, owner, fence, lease_until, started_at, updated_at, api_profile)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0, ?, ?, 1, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, run.runId());
             s.setString(2, run.requestId());
@@ -72,6 +84,7 @@ public final class RunStore {
             s.setObject(10, time(now.plus(lease)));
             s.setObject(11, time(run.startedAt()));
             s.setObject(12, time(now));
+            s.setString(13, run.apiProfile());
             s.executeUpdate();
             return Optional.of(new RunLease(run.runId(), owner, 1));
         } catch (SQLException e) {
@@ -218,7 +231,7 @@ public final class RunStore {
         if (taken == 1 && was.fence() == fence) {
             return Optional.of(new Claimed(new RunLease(runId, owner, fence + 1), was.requestId(), was.operation(),
                     was.trigger(), was.source(), was.request(), was.phase(), was.state(), was.checkpoints(), was.owner(),
-                    was.startedAt(), was.updatedAt(), was.leaseUntil()));
+                    was.startedAt(), was.updatedAt(), was.leaseUntil(), was.apiProfile()));
         }
         return Optional.empty();
     }
@@ -314,7 +327,7 @@ public final class RunStore {
     /** The run's row, if the store has it. */
     public Optional<StoredRun> find(String runId) {
         String sql = "SELECT run_id, request_id, operation, trigger_name, source, request, status, phase, state, checkpoints,"
-                + " owner, fence, lease_until, result, started_at, updated_at, finished_at FROM runs WHERE run_id = ?";
+                + " owner, fence, lease_until, result, started_at, updated_at, finished_at, api_profile FROM runs WHERE run_id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, runId);
             try (ResultSet r = s.executeQuery()) {
@@ -324,7 +337,7 @@ public final class RunStore {
                 return Optional.of(new StoredRun(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                         r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getLong(10),
                         r.getString(11), r.getLong(12), instant(r, 13), r.getString(14), instant(r, 15), instant(r, 16),
-                        instant(r, 17)));
+                        instant(r, 17), r.getString(18)));
             }
         } catch (SQLException e) {
             throw new StoreException("the run store could not read run " + runId, e);

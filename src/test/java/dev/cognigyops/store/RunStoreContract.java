@@ -93,6 +93,22 @@ abstract class RunStoreContract {
     }
 
     @Test
+    void theProfileARunWasStartedOnIsKeptAndGivenToWhoeverClaimsIt() {
+        RunStore.NewRun seeds = newRun("p1");
+        store.insert(new RunStore.NewRun(seeds.runId(), seeds.requestId(), seeds.operation(), seeds.trigger(), seeds.source(),
+                seeds.request(), seeds.startedAt(), "seeds"), "node-a", "node-a#1", T0, LEASE).orElseThrow();
+        // a row as written before the profile was recorded
+        store.insert(newRun("p2"), "node-a", "node-a#1", T0, LEASE).orElseThrow();
+
+        assertThat(store.find("p1").orElseThrow().apiProfile()).isEqualTo("seeds");
+        assertThat(store.find("p2").orElseThrow().apiProfile()).isNull();
+        List<RunStore.Claimed> claimed = store.claim("node-b", "node-b#1", T0.plus(LEASE).plusSeconds(1), LEASE, 10);
+        assertThat(claimed).extracting(c -> c.lease().runId(), RunStore.Claimed::apiProfile)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("p1", "seeds"),
+                        org.assertj.core.groups.Tuple.tuple("p2", null));
+    }
+
+    @Test
     void aRestartedInstanceTakesBackTheRunsOfItsEarlierLifeAtOnce() {
         store.insert(newRun("r4"), "node-a", "node-a#old", T0, LEASE).orElseThrow();
 

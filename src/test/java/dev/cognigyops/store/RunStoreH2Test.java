@@ -69,6 +69,34 @@ class RunStoreH2Test extends RunStoreContract {
     }
 
     @Test
+    void aRunWrittenBeforeTheProfileWasRecordedIsKeptWithoutOneAndClaimedAsBefore() throws Exception {
+        Path dir = dataDir.resolve("before-v7");
+        HikariDataSource old = StoreSetup.open(config(dir));
+        // the store as the program before V7 left it, with a running run in it
+        try (Connection c = old.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM schema_history WHERE version = '7'");
+            s.executeUpdate("ALTER TABLE runs DROP COLUMN api_profile");
+            s.executeUpdate("INSERT INTO runs (run_id, request_id, operation, trigger_name, source, request, status, phase,"
+                    + " state, checkpoints, owner_node, owner, fence, lease_until, started_at, updated_at) VALUES ('old-1',"
+                    + " 'old-1', 'bot-deploy', 'file', 'inbox/old-1.json', '{}', 'RUNNING', 'DEPLOYMENT_CREATED', '{}', 1,"
+                    + " 'node-a', 'node-a#1', 1, TIMESTAMP WITH TIME ZONE '2026-12-01 10:00:30+00',"
+                    + " TIMESTAMP WITH TIME ZONE '2026-12-01 10:00:00+00', TIMESTAMP WITH TIME ZONE '2026-12-01 10:00:01+00')");
+        }
+        old.close();
+
+        HikariDataSource upgraded = StoreSetup.open(config(dir));
+        opened.add(upgraded);
+        RunStore store = new RunStore(upgraded);
+        assertThat(store.find("old-1").orElseThrow().apiProfile()).isNull();
+        assertThat(store.claim("node-b", "node-b#1", T0.plus(LEASE).plusSeconds(1), LEASE, 10))
+                .singleElement().satisfies(claimed -> {
+                    assertThat(claimed.lease().runId()).isEqualTo("old-1");
+                    assertThat(claimed.phase()).isEqualTo("DEPLOYMENT_CREATED");
+                    assertThat(claimed.apiProfile()).isNull();
+                });
+    }
+
+    @Test
     void aSchemaNewerThanTheProgramIsRefusedWithAClearMessage() throws Exception {
         Path dir = dataDir.resolve("newer");
         HikariDataSource ds = StoreSetup.open(config(dir));
@@ -81,7 +109,7 @@ class RunStoreH2Test extends RunStoreContract {
 
         assertThatThrownBy(() -> StoreSetup.open(config(dir)))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("has schema version 99, newer than this program knows (6)");
+                .hasMessageContaining("has schema version 99, newer than this program knows (7)");
     }
 
     @Test
