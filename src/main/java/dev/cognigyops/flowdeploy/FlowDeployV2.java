@@ -29,6 +29,8 @@ import dev.cognigyops.calls.OutboundCall;
 import dev.cognigyops.calls.OutboundCalls;
 import dev.cognigyops.cognigyv2.Task;
 import dev.cognigyops.nluexport.ArtifactDownload;
+import dev.cognigyops.nluexport.SnapshotName;
+import dev.cognigyops.nluexport.SnapshotRotation;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.RunContext;
 import dev.cognigyops.runs.RunFailure;
@@ -48,7 +50,8 @@ import static dev.cognigyops.flowdeploy.FlowPromotionRun.Phase;
  * flow-deploy on profile cognigy-v2 (docs/contract.md §9): flows promoted from one project to another as a
  * package, with rollback. The route is {@code direct:flow-deploy-v2} ({@code routes/operations/flow-deploy.camel.yaml});
  * each public method is one step's outcome, value in and value out ({@link FlowPromotionRun}); the decisions are
- * {@link PromotionPlan}, {@link ChartReferences}, {@link TaskReadBack}, {@link PromotionManifest} and {@link Task}.
+ * {@link PromotionPlan}, {@link ChartReferences}, {@link TaskReadBack}, {@link PromotionManifest}, {@link Task}
+ * and, for the room the rollback snapshot needs in a full target, nlu-export's {@link SnapshotRotation}.
  */
 public final class FlowDeployV2 {
 
@@ -58,6 +61,9 @@ public final class FlowDeployV2 {
     public static final String PACKAGE_LINK = "flowDeployPackageLink";
     /** A failReason of the snapshot task when the project holds 10 snapshots (cognigy-v2-api.md, C/PLG). */
     static final String SNAPSHOT_LIMIT = "Limit of allowed Snapshots";
+    /** Exchange properties holding the target's snapshots and endpoints between the rotation's steps (never checkpointed). */
+    public static final String TARGET_SNAPSHOTS = "flowDeployTargetSnapshots";
+    public static final String TARGET_ENDPOINTS = "flowDeployTargetEndpoints";
     /** A POST whose effect stayed unknown after a read-back is posted again at most this often. */
     static final int MAX_REPOSTS = 1;
 
@@ -219,6 +225,59 @@ public final class FlowDeployV2 {
         }
     }
 
+    // ---- room for the rollback snapshot: the target's oldest cognigy-ops-* snapshot no endpoint uses goes when it is full
+
+    private int snapshotLimit() {
+        return settings.requireInt("cognigy.v2.flow-deploy.snapshot-limit");
+    }
+
+    /** Whether the target's snapshots fill it: only then are its endpoints read. */
+    public boolean targetFull(@ExchangeProperty(TARGET_SNAPSHOTS) JsonNode snapshots) {
+        return SnapshotRotation.full(snapshots, snapshotLimit());
+    }
+
+    /**
+     * The target's snapshots counted (and, when it is full, its endpoints read): room for the rollback snapshot, or
+     * the snapshot that goes to make it — never the run's own rollback snapshot. A full target with none that may go
+     * fails PRECONDITION_FAILED naming the limit, before anything in it was changed.
+     */
+    public FlowPromotionRun rotationChecked(@ExchangeProperty(FlowPromotionRun.PROPERTY) FlowPromotionRun run,
+                                            @ExchangeProperty(TARGET_SNAPSHOTS) JsonNode snapshots,
+                                            @ExchangeProperty(TARGET_ENDPOINTS) JsonNode endpoints,
+                                            @ExchangeProperty(RunContext.PROPERTY) RunContext context) {
+        int limit = snapshotLimit();
+        SnapshotRotation.Verdict verdict = SnapshotRotation.decide(snapshots, SnapshotRotation.entrypoints(endpoints), limit,
+                run.snapshotName());
+        if (!verdict.full()) {
+            return run.next().phase(Phase.SNAPSHOT_ROOM).build();
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("project_id", run.targetProjectId());
+        details.put("snapshot_name", run.snapshotName());
+        details.put("snapshots_held", verdict.held());
+        details.put("snapshot_limit", limit);
+        if (verdict.delete() == null) {
+            details.put("rotated", null);
+            audit.record(context, "SNAPSHOT_ROTATION", "NONE_DELETABLE", run.resource(), details);
+            throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "target project " + run.targetProjectId() + " holds "
+                    + verdict.held() + " snapshots, the limit of " + limit + " (cognigy.v2.flow-deploy.snapshot-limit), and "
+                    + "none can be rotated to make room for the rollback snapshot " + run.snapshotName() + ": no snapshot named "
+                    + SnapshotName.OURS + "* that no endpoint uses");
+        }
+        details.put("rotated", rotatedView(verdict.delete()));
+        audit.record(context, "SNAPSHOT_ROTATION", "DELETE_OLDEST", run.resource(), details);
+        log.info("flow-deploy {}: project {} holds {} snapshots (limit {}): deleting the oldest of this program's, {} ({})",
+                run.runId(), run.targetProjectId(), verdict.held(), limit, verdict.delete().name(), verdict.delete().id());
+        FlowPromotionRun.Next next = run.next().phase(Phase.ROTATION_DELETE_DUE);
+        next.rotated = verdict.delete();
+        return next.build();
+    }
+
+    /** The rotation's DELETE answered 404: the snapshot is gone already (a resumed run had sent it). */
+    public FlowPromotionRun rotationDeleteGone(@ExchangeProperty(FlowPromotionRun.PROPERTY) FlowPromotionRun run) {
+        return run.next().phase(Phase.SNAPSHOT_ROOM).build();
+    }
+
     // ---- POSTs: each checkpointed just before it is sent, and read back when its effect is unknown
 
     /** A POST of {@code phase} (SNAPSHOT_POSTING, …) is about to be sent: a run resumed from here reads back first. */
@@ -361,10 +420,14 @@ public final class FlowDeployV2 {
                 String reason = task.failReason() == null ? "Cognigy gave no failReason" : task.failReason();
                 audit.record(context, "TASK_FAILED", "FAILURE", run.resource(), Map.of("task_id", run.taskId(), "fail_reason", reason));
                 if (run.phase() == Phase.SNAPSHOT_TASK && reason.contains(SNAPSHOT_LIMIT)) {
+                    // counted below the limit (cognigy.v2.flow-deploy.snapshot-limit) just before: a snapshot was
+                    // taken meanwhile, or the tenant's limit is lower than the setting
                     throw new RunFailure(ErrorCode.PRECONDITION_FAILED, "target project " + run.targetProjectId()
-                            + " holds the most snapshots Cognigy allows (10 a project): the rollback snapshot "
-                            + run.snapshotName() + " could not be taken (" + reason + "); delete one (nlu-export's rotate "
-                            + "does) and run again");
+                            + " holds the most snapshots Cognigy allows: the rollback snapshot " + run.snapshotName()
+                            + " could not be taken (" + reason + ") although fewer than " + snapshotLimit()
+                            + " (cognigy.v2.flow-deploy.snapshot-limit) were counted before; run again (the oldest "
+                            + SnapshotName.OURS + "* snapshot no endpoint uses is then deleted first), or lower that setting "
+                            + "to the tenant's limit");
                 }
                 throw new RunFailure(ErrorCode.JOB_FAILED, what + " ended in error: " + reason);
             }
@@ -375,6 +438,7 @@ public final class FlowDeployV2 {
         next.taskStatus = task.describe();
         next.readBacks = 0;
         switch (run.phase()) {
+            case ROTATION_DELETE_TASK -> next.phase = Phase.SNAPSHOT_ROOM;
             case SNAPSHOT_TASK -> next.phase = Phase.SNAPSHOT_TAKEN;
             case PACKAGE_TASK -> {
                 next.packageId = packageIdOf(answer, what);
@@ -548,6 +612,9 @@ public final class FlowDeployV2 {
         ArrayNode rolledBack = out.putArray("rolledBack");
         run.idsIn(FlowPromotionRun.FlowState.RESTORED).forEach(rolledBack::add);
         out.put("rollbackSnapshotId", run.snapshotId());
+        if (run.rotated() != null) {
+            out.set("rotated", Json.MAPPER.valueToTree(rotatedView(run.rotated())));
+        }
         if (run.dryRun()) {
             audit.record(context, "DRY_RUN_COMPLETED", "SUCCESS", run.resource(),
                     Map.of("manifest", run.manifestUri(), "flows", run.flows().size()));
@@ -582,6 +649,7 @@ public final class FlowDeployV2 {
         details.put("package", run.packageUri());
         details.put("deployed", run.flows().size());
         details.put("rollback_snapshot_id", run.snapshotId());
+        details.put("rotated", run.rotated() == null ? null : rotatedView(run.rotated()));
         details.put("rollback_triggered", false);
         audit.record(context, "DEPLOYMENT_COMPLETED", "SUCCESS", run.resource(), details);
         return out;
@@ -594,6 +662,7 @@ public final class FlowDeployV2 {
         next.taskId = taskId;
         next.taskStatus = status;
         next.phase = switch (run.phase()) {
+            case ROTATION_DELETE_DUE -> Phase.ROTATION_DELETE_TASK;
             case SNAPSHOT_POSTING -> Phase.SNAPSHOT_TASK;
             case PACKAGE_POSTING -> Phase.PACKAGE_TASK;
             case UPLOAD_POSTING -> Phase.UPLOAD_TASK;
@@ -618,6 +687,7 @@ public final class FlowDeployV2 {
 
     static String postName(Phase phase) {
         return switch (phase) {
+            case ROTATION_DELETE_DUE, ROTATION_DELETE_TASK -> "snapshot delete";
             case SNAPSHOT_POSTING, SNAPSHOT_TASK -> "rollback snapshot";
             case PACKAGE_POSTING, PACKAGE_TASK -> "package";
             case UPLOAD_POSTING, UPLOAD_TASK -> "package upload";
@@ -625,6 +695,15 @@ public final class FlowDeployV2 {
             case RESTORE_POSTING, RESTORE_TASK -> "restore";
             default -> phase.name().toLowerCase(java.util.Locale.ROOT);
         };
+    }
+
+    /** The deleted snapshot as the output and the audit show it (nlu-export's {@code rotated}). */
+    private static Map<String, Object> rotatedView(SnapshotRotation.Snapshot s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("snapshotId", s.id());
+        view.put("snapshotName", s.name());
+        view.put("createdAt", s.createdAt());
+        return view;
     }
 
     private static String packageIdOf(JsonNode task, String what) {

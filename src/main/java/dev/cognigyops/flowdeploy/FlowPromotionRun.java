@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.cognigyops.nluexport.SnapshotRotation;
 import dev.cognigyops.runs.ErrorCode;
 import dev.cognigyops.runs.OperationState;
 import dev.cognigyops.runs.RunStatus;
@@ -17,7 +18,10 @@ import dev.cognigyops.runs.RunStatus;
  * returns the next value.
  *
  * <p>Phases in order: STARTED, SOURCE_LISTED (flows selected), CHARTS_READ, CHECKED (the target listed, every
- * dependency there or selected; the manifest dated), MANIFEST_STORED (a dry run ends here); then per change
+ * dependency there or selected; the manifest dated), MANIFEST_STORED (a dry run ends here; a deployment counts the
+ * target's snapshots next), ROTATION_DELETE_DUE (the target is full: {@code rotated} is to be deleted; a run resumed
+ * here sends the DELETE again — a 404 says it is gone), ROTATION_DELETE_TASK (its task is waited for), SNAPSHOT_ROOM
+ * (the target has room for the rollback snapshot); then per change
  * {@code X_POSTING} (the POST is about to be sent: a run resumed here, or one whose POST failed with its effect
  * unknown, reads back before posting again), {@code X_TASK} (Cognigy's task is known; it is waited for) and the
  * change's result: SNAPSHOT (SNAPSHOT_TAKEN, SNAPSHOT_FOUND), PACKAGE (PACKAGE_MADE, PACKAGE_STORED in S3),
@@ -37,6 +41,7 @@ import dev.cognigyops.runs.RunStatus;
  * @param failure           why the deployment failed (after the merge started, or before)
  * @param restoreError      why the restore failed, when it did
  * @param finalManifestStored the final manifest was stored (or could not be: finalManifestError)
+ * @param rotated           the target's snapshot deleted (or to be deleted) to make room for the rollback snapshot, or null
  */
 public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId, String targetProjectId,
                                List<String> flowIds, boolean dryRun, String createdAt,
@@ -46,13 +51,14 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
                                String snapshotName, String snapshotId, String packageId, String uploadedPackageId,
                                String taskId, String taskStatus, long postedAtMs, boolean uncertain, int readBacks,
                                boolean mergeStarted, Failure failure, String restoreError, boolean finalManifestStored,
-                               String finalManifestError)
+                               String finalManifestError, SnapshotRotation.Snapshot rotated)
         implements OperationState {
 
     public static final String PROPERTY = OperationState.PROPERTY;
 
     public enum Phase {
         STARTED, SOURCE_LISTED, CHARTS_READ, CHECKED, MANIFEST_STORED,
+        ROTATION_DELETE_DUE, ROTATION_DELETE_TASK, SNAPSHOT_ROOM,
         SNAPSHOT_POSTING, SNAPSHOT_TASK, SNAPSHOT_TAKEN, SNAPSHOT_FOUND,
         PACKAGE_POSTING, PACKAGE_TASK, PACKAGE_MADE, PACKAGE_STORED,
         UPLOAD_POSTING, UPLOAD_TASK, UPLOADED,
@@ -99,7 +105,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         return new FlowPromotionRun(Phase.STARTED, runId, request.sourceProjectId(), request.targetProjectId(),
                 request.flowIds(), request.dryRun(), null, List.of(), List.of(), 0, List.of(), bucket, manifestKey, null,
                 packageKey, null, null, 0, "cognigy-ops-before-" + runId, null, null, null, null, null, 0, false, 0,
-                false, null, null, false, null);
+                false, null, null, false, null, null);
     }
 
     public boolean isBefore(String phase) {
@@ -147,6 +153,9 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         putIfSet(values, "snapshotId", snapshotId);
         putIfSet(values, "packageId", packageId);
         putIfSet(values, "uploadedPackageId", uploadedPackageId);
+        if (rotated != null) {
+            values.put("rotatedSnapshotId", rotated.id());
+        }
         return values;
     }
 
@@ -223,6 +232,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
         String restoreError;
         boolean finalManifestStored;
         String finalManifestError;
+        SnapshotRotation.Snapshot rotated;
 
         Next(FlowPromotionRun r) {
             phase = r.phase;
@@ -257,6 +267,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
             restoreError = r.restoreError;
             finalManifestStored = r.finalManifestStored;
             finalManifestError = r.finalManifestError;
+            rotated = r.rotated;
         }
 
         Next phase(Phase next) {
@@ -292,7 +303,7 @@ public record FlowPromotionRun(Phase phase, String runId, String sourceProjectId
                     sourceFlows, flows, chartIndex, targetReferenceIds, bucket, manifestKey, manifestUri, packageKey,
                     packageUri, packageSha256, packageBytes, snapshotName, snapshotId, packageId, uploadedPackageId,
                     taskId, taskStatus, postedAtMs, uncertain, readBacks, mergeStarted, failure, restoreError,
-                    finalManifestStored, finalManifestError);
+                    finalManifestStored, finalManifestError, rotated);
         }
     }
 }

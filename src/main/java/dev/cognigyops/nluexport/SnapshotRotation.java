@@ -41,12 +41,21 @@ public final class SnapshotRotation {
      * @param limit       snapshots a project may hold
      */
     public static Verdict decide(JsonNode snapshots, Set<String> entrypoints, int limit) {
+        return decide(snapshots, entrypoints, limit, null);
+    }
+
+    /**
+     * As {@link #decide(JsonNode, Set, int)}, but the snapshot named {@code keep} is never chosen (it still counts):
+     * flow-deploy's own rollback snapshot, {@code cognigy-ops-before-<runId>}, is one of ours by its name.
+     */
+    public static Verdict decide(JsonNode snapshots, Set<String> entrypoints, int limit, String keep) {
         List<Snapshot> all = read(snapshots);
         if (all.size() < limit) {
             return new Verdict(false, all.size(), null);
         }
         Optional<Snapshot> oldest = all.stream()
                 .filter(s -> s.name() != null && s.name().startsWith(SnapshotName.OURS))
+                .filter(s -> !s.name().equals(keep))
                 .filter(s -> s.createdAt() != null)
                 .filter(s -> !entrypoints.contains(s.id()))
                 .min(Comparator.comparing(Snapshot::created).thenComparing(Snapshot::id));

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * flow-deploy's decisions on profile cognigy-v2: each profile's payload rules, which chart nodes name another
  * flow, the selection and the missing dependencies, which task a POST whose effect is unknown started, what a
- * resumed run reads back, and the manifest's outcome.
+ * resumed run reads back, the manifest's outcome, and which target snapshot makes room for the rollback snapshot.
  */
 class FlowDeployV2DecisionsTest {
 
@@ -174,7 +174,9 @@ class FlowDeployV2DecisionsTest {
     @ParameterizedTest
     @CsvSource({
             "SNAPSHOT_POSTING, true", "PACKAGE_POSTING, true", "UPLOAD_POSTING, true", "MERGE_POSTING, true",
-            "RESTORE_POSTING, true", "SNAPSHOT_TASK, false", "MANIFEST_STORED, false", "RESTORE_DUE, false", "MERGED, false"})
+            "RESTORE_POSTING, true", "SNAPSHOT_TASK, false", "MANIFEST_STORED, false", "RESTORE_DUE, false", "MERGED, false",
+            // a DELETE is sent again, not read back: a 404 says the snapshot is gone
+            "ROTATION_DELETE_DUE, false", "ROTATION_DELETE_TASK, false"})
     void aRunResumedWithAPostUnderWayReadsBackFirst(FlowPromotionRun.Phase phase, boolean readBack) {
         assertThat(run(phase).resumed().uncertain()).isEqualTo(readBack);
     }
@@ -190,9 +192,57 @@ class FlowDeployV2DecisionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"SNAPSHOT_TASK, false", "MERGE_TASK, false", "RESTORE_TASK, false", "SNAPSHOT_TAKEN, true", "MERGED, true"})
+    @CsvSource({"SNAPSHOT_TASK, false", "MERGE_TASK, false", "RESTORE_TASK, false", "ROTATION_DELETE_TASK, false",
+            "SNAPSHOT_TAKEN, true", "MERGED, true", "SNAPSHOT_ROOM, true"})
     void aTaskIsWaitedForOnlyInItsPhase(FlowPromotionRun.Phase phase, boolean done) {
         assertThat(run(phase).pollDone()).isEqualTo(done);
+    }
+
+    /** Ten snapshots: {@code ours} named cognigy-ops-* (created in this order, oldest first), the rest releases older than all. */
+    static JsonNode snapshots(int total, String... ours) throws Exception {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < total; i++) {
+            boolean mine = i < ours.length;
+            items.append(i == 0 ? "" : ",").append("{\"_id\":\"").append(mine ? ours[i] : "rel" + i).append("\",\"name\":\"")
+                    .append(mine ? "cognigy-ops-" + ours[i] : "release-" + i).append("\",\"createdAt\":")
+                    .append(mine ? 1_700_000_000L + i : 1_600_000_000L + i).append("}");
+        }
+        return Json.parse("[" + items + "]");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // snapshots held | ours, oldest first | endpoints' entrypoints | full | deleted
+            "9  | before-old,nlu           |                      | false | ",
+            "10 | before-old,nlu           |                      | true  | before-old",
+            "10 | before-old,nlu           | before-old           | true  | nlu",
+            "10 | before-old,nlu           | before-old,nlu       | true  | ",
+            // the run's own rollback snapshot (cognigy-ops-before-r1) is never the one that goes, even when oldest
+            "10 | before-r1,before-old     |                      | true  | before-old",
+            "10 | before-r1                |                      | true  | ",
+            "12 | before-old               |                      | true  | before-old",
+            "10 |                          |                      | true  | "})
+    void aFullTargetLosesItsOldestSnapshotOfOursNoEndpointUsesNeverTheRunsOwn(int held, String ours, String entrypoints,
+                                                                                boolean full, String deleted) throws Exception {
+        JsonNode listing = snapshots(held, ours == null ? new String[0] : ours.split(","));
+        Set<String> used = entrypoints == null ? Set.of() : Set.of(entrypoints.split(","));
+        String own = run(FlowPromotionRun.Phase.MANIFEST_STORED).snapshotName();
+        assertThat(own).isEqualTo("cognigy-ops-before-r1");
+
+        dev.cognigyops.nluexport.SnapshotRotation.Verdict verdict = dev.cognigyops.nluexport.SnapshotRotation.decide(
+                listing, used, 10, own);
+
+        assertThat(verdict.full()).isEqualTo(full);
+        assertThat(verdict.held()).isEqualTo(held);
+        assertThat(verdict.delete() == null ? null : verdict.delete().id()).isEqualTo(deleted);
+    }
+
+    @Test
+    void theSnapshotToDeleteIsInThePathOfTheDelete() {
+        FlowPromotionRun.Next n = run(FlowPromotionRun.Phase.ROTATION_DELETE_DUE).next();
+        n.rotated = new dev.cognigyops.nluexport.SnapshotRotation.Snapshot("s-old", "cognigy-ops-before-x", "2023-11-14T22:13:20Z");
+        assertThat(n.build().pathValues()).containsEntry("rotatedSnapshotId", "s-old").containsEntry("taskProjectId", TGT);
+        assertThat(run(FlowPromotionRun.Phase.MANIFEST_STORED).pathValues()).doesNotContainKey("rotatedSnapshotId");
     }
 
     @ParameterizedTest

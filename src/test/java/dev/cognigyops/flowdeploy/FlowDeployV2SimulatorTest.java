@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * flow-deploy on profile cognigy-v2 against the stateful simulator of the real API the demo uses: the package's
  * bytes really go from the source through S3 into the target (the simulator recognises an upload by the SHA-256
- * of a package it made), the merge really puts the flows into the target under their referenceIds, a full project
+ * of a package it made), the merge really puts the flows into the target under their referenceIds, a full target
+ * really loses its old rollback snapshot to make room for the new one, a project at a lower limit than the setting
  * refuses the rollback snapshot, and a failed merge really puts the target back from the snapshot.
  */
 class FlowDeployV2SimulatorTest extends AppTestSupport {
@@ -81,6 +82,24 @@ class FlowDeployV2SimulatorTest extends AppTestSupport {
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
         assertThat(result.path("error").path("message").asText()).contains("was restored from the rollback snapshot");
         assertThat(tenant.flows(target)).extracting(CognigyV2Simulator.FlowInfo::name).isEqualTo(before);
+    }
+
+    @Test
+    void aFullTargetLosesItsOldRollbackSnapshotToMakeRoomForTheNewOne() throws Exception {
+        String source = tenant.seedProject("Support bot", 1);
+        String target = tenant.seedProject("Support bot (prod)", 0);
+        String old = tenant.seedSnapshot(target, "cognigy-ops-before-an-old-run", true);
+        for (int i = 1; i <= 9; i++) {
+            tenant.seedSnapshot(target, "release-" + i, true);
+        }
+
+        JsonNode result = run(request("sim-v2-rotate", source, target));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(result.path("output").path("rotated").path("snapshotId").asText()).isEqualTo(old);
+        assertThat(tenant.snapshots(target)).extracting(CognigyV2Simulator.SnapshotInfo::name).hasSize(10)
+                .contains("cognigy-ops-before-sim-v2-rotate").doesNotContain("cognigy-ops-before-an-old-run");
+        assertThat(references(target)).isEqualTo(references(source));
     }
 
     @Test

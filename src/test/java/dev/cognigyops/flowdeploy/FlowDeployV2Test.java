@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * flow-deploy on profile cognigy-v2 (docs/contract.md §9), the whole app against WireMock standing in for a
  * real tenant: two flows of project {@code src} (Booking executes Payment) promoted into project {@code tgt}
  * as a package behind a rollback snapshot — the calls Cognigy received in order and by body; a merge task that
- * fails and the target restored; a dependency missing; a dry run; a task in error; a full project's snapshot
- * limit; a 429 storm; a 5xx after a POST read back, not repeated; a resume that repeats no change; the API key
+ * fails and the target restored; a dependency missing; a dry run; a task in error; a full target's oldest
+ * cognigy-ops-* snapshot rotated away (none that may go: refused before any change; a resume that deletes nothing
+ * twice); the snapshot limit hit anyway; a 429 storm; a 5xx after a POST read back, not repeated; a resume that repeats no change; the API key
  * nowhere it must not be; the payload's rules.
  */
 class FlowDeployV2Test extends AppTestSupport {
@@ -151,7 +152,7 @@ class FlowDeployV2Test extends AppTestSupport {
 
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
         assertThat(calls()).containsExactly(
-                LIST_SRC, "GET " + V2 + "/flows/fA/chart", "GET " + V2 + "/flows/fB/chart", LIST_TGT,
+                LIST_SRC, "GET " + V2 + "/flows/fA/chart", "GET " + V2 + "/flows/fB/chart", LIST_TGT, LIST_SNAPSHOTS,
                 "POST " + V2 + "/snapshots", "GET " + V2 + "/tasks/task-snap", LIST_SNAPSHOTS,
                 "POST " + V2 + "/packages", "GET " + V2 + "/tasks/task-pkg",
                 "POST " + V2 + "/packages/pkg-1/downloadlink", "GET /downloads/pkg-1.zip?sig=abc",
@@ -159,18 +160,18 @@ class FlowDeployV2Test extends AppTestSupport {
                 "POST " + V2 + "/packages/pkg-up/merge", "GET " + V2 + "/tasks/task-merge", LIST_TGT);
         List<LoggedRequest> requests = cognigy.findAll(anyRequestedFor(anyUrl()));
         // the bodies
-        assertThat(Json.parse(requests.get(4).getBodyAsString())).isEqualTo(Json.parse("{\"projectId\":\"" + TGT
+        assertThat(Json.parse(requests.get(5).getBodyAsString())).isEqualTo(Json.parse("{\"projectId\":\"" + TGT
                 + "\",\"name\":\"cognigy-ops-before-v2-fd-happy\",\"description\":\"cognigy-ops flow-deploy v2-fd-happy: the "
                 + "rollback point before flows of project " + SRC + " are merged\"}"));
-        JsonNode pkg = Json.parse(requests.get(7).getBodyAsString());
+        JsonNode pkg = Json.parse(requests.get(8).getBodyAsString());
         assertThat(pkg.path("projectId").asText()).isEqualTo(SRC);
         assertThat(pkg.path("name").asText()).isEqualTo("cognigy-ops-v2-fd-happy");
         assertThat(pkg.path("resourceIds")).extracting(JsonNode::asText).containsExactly("fA", "fB");
-        LoggedRequest upload = requests.get(11);
+        LoggedRequest upload = requests.get(12);
         assertThat(upload.getHeader("Content-Type")).startsWith("multipart/form-data");
         assertThat(upload.getPart("projectId").getBody().asString()).isEqualTo(TGT);
         assertThat(upload.getPart("file").getBody().asBytes()).isEqualTo(PACKAGE);
-        assertThat(Json.parse(requests.get(13).getBodyAsString())).isEqualTo(Json.parse("{\"resourceIds\":[\"fA\",\"fB\"],"
+        assertThat(Json.parse(requests.get(14).getBodyAsString())).isEqualTo(Json.parse("{\"resourceIds\":[\"fA\",\"fB\"],"
                 + "\"localeMapping\":[],\"strategies\":[{\"_id\":\"fA\",\"identityConflictStrategy\":\"replace\"},"
                 + "{\"_id\":\"fB\",\"identityConflictStrategy\":\"replace\"}]}"));
         // the key on every call to the tenant, none on the download link
@@ -190,6 +191,7 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(out.path("deployed")).extracting(JsonNode::asText).containsExactly("fA", "fB");
         assertThat(out.path("rolledBack")).isEmpty();
         assertThat(out.path("rollbackSnapshotId").asText()).isEqualTo("snap-1");
+        assertThat(out.has("rotated")).as("a target with room loses no snapshot").isFalse();
         assertThat(s3().getBytes(bucket, "manifests/" + TGT + "/v2-fd-happy.package.zip")).isEqualTo(PACKAGE);
         JsonNode manifest = Json.parse(s3().getString(bucket, "manifests/" + TGT + "/v2-fd-happy.json"));
         assertThat(manifest).isEqualTo(out.path("manifest"));
@@ -367,8 +369,9 @@ class FlowDeployV2Test extends AppTestSupport {
                 .last().isEqualTo("GET " + V2 + "/tasks/task-pkg");
     }
 
+    /** Counted below the limit, the snapshot task still hits Cognigy's limit (a snapshot taken meanwhile). */
     @Test
-    void aFullProjectFailsPreconditionFailedNamingTheSnapshotLimit() throws Exception {
+    void aSnapshotTaskThatHitsTheLimitAnywayFailsPreconditionFailedNamingIt() throws Exception {
         stubDeployment("v2-fd-full", task("task-merge", "done", null, null));
         cognigy.stubFor(get(urlEqualTo(V2 + "/tasks/task-snap")).willReturn(json(task("task-snap", "error", null,
                 "Limit of allowed Snapshots reached (10)"))));
@@ -378,10 +381,145 @@ class FlowDeployV2Test extends AppTestSupport {
         assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
         assertThat(result.path("error").path("code").asText()).isEqualTo("PRECONDITION_FAILED");
         assertThat(result.path("error").path("message").asText()).isEqualTo("target project " + TGT + " holds the most "
-                + "snapshots Cognigy allows (10 a project): the rollback snapshot cognigy-ops-before-v2-fd-full could not be taken "
-                + "(Limit of allowed Snapshots reached (10)); delete one (nlu-export's rotate does) and run again; nothing was "
-                + "merged into project " + TGT + "; manifest s3://" + bucket + "/manifests/" + TGT + "/v2-fd-full.json");
+                + "snapshots Cognigy allows: the rollback snapshot cognigy-ops-before-v2-fd-full could not be taken "
+                + "(Limit of allowed Snapshots reached (10)) although fewer than 10 (cognigy.v2.flow-deploy.snapshot-limit) "
+                + "were counted before; run again (the oldest cognigy-ops-* snapshot no endpoint uses is then deleted first), "
+                + "or lower that setting to the tenant's limit; nothing was merged into project " + TGT + "; manifest s3://"
+                + bucket + "/manifests/" + TGT + "/v2-fd-full.json");
         assertThat(calls()).last().isEqualTo("GET " + V2 + "/tasks/task-snap");
+    }
+
+    // ---- a full target: rotation (docs/contract.md §9, as nlu-export's rotate)
+
+    static final String LIST_ENDPOINTS = "GET " + V2 + "/endpoints?limit=100&projectId=" + TGT + "&skip=0";
+
+    static String snapshot(String id, String name, long createdAt) {
+        return "{\"_id\":\"" + id + "\",\"name\":\"" + name + "\",\"createdAt\":" + createdAt + "}";
+    }
+
+    /**
+     * The target holds 10 snapshots: cognigy-ops-live (the oldest of ours, an endpoint serves it), cognigy-ops-before-x
+     * (an old rollback point, 2023-11-14), cognigy-ops-nlu (newer) and seven releases older than all of them. Once
+     * snap-x is deleted the listing shows the other nine and this run's rollback snapshot.
+     */
+    void stubFullTarget(String runId, String... entrypoints) {
+        List<String> others = new java.util.ArrayList<>(List.of(snapshot("snap-live", "cognigy-ops-live", 1_650_000_000L),
+                snapshot("snap-nlu", "cognigy-ops-nlu", 1_750_000_000L)));
+        for (int i = 1; i <= 7; i++) {
+            others.add(snapshot("snap-r" + i, "release-" + i, 1_600_000_000L + i));
+        }
+        List<String> full = new java.util.ArrayList<>(others);
+        full.add(1, snapshot("snap-x", "cognigy-ops-before-x", 1_700_000_000L));
+        List<String> after = new java.util.ArrayList<>(others);
+        after.add(snapshot("snap-1", "cognigy-ops-before-" + runId, 1_800_000_000L));
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/snapshots")).withQueryParam("projectId", equalTo(TGT)).inScenario("rotation")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(json("{\"items\":[" + String.join(",", full) + "],\"total\":10}")));
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/snapshots")).withQueryParam("projectId", equalTo(TGT)).inScenario("rotation")
+                .whenScenarioStateIs("deleted").willReturn(json("{\"items\":[" + String.join(",", after) + "],\"total\":10}")));
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlEqualTo(V2 + "/snapshots/snap-x"))
+                .inScenario("rotation").willSetStateTo("deleted").willReturn(json(task("task-del", "queued", null, null))));
+        cognigy.stubFor(get(urlEqualTo(V2 + "/tasks/task-del")).willReturn(json(task("task-del", "done", null, null))));
+        StringBuilder endpoints = new StringBuilder();
+        for (int i = 0; i < entrypoints.length; i++) {
+            endpoints.append(i == 0 ? "" : ",").append("{\"_id\":\"ep").append(i).append("\",\"name\":\"Webchat ").append(i)
+                    .append("\",\"entrypoint\":\"").append(entrypoints[i]).append("\"}");
+        }
+        cognigy.stubFor(get(urlPathEqualTo(V2 + "/endpoints")).withQueryParam("projectId", equalTo(TGT))
+                .willReturn(json("{\"items\":[" + endpoints + "],\"total\":" + entrypoints.length + "}")));
+    }
+
+    @Test
+    void aFullTargetLosesItsOldestSnapshotOfOursThatNoEndpointUsesBeforeTheRollbackSnapshot() throws Exception {
+        stubDeployment("v2-fd-rotate", task("task-merge", "done", null, null));
+        stubFullTarget("v2-fd-rotate", "snap-live", TGT);
+
+        JsonNode result = run(request("v2-fd-rotate", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(calls()).containsExactly(
+                LIST_SRC, "GET " + V2 + "/flows/fA/chart", "GET " + V2 + "/flows/fB/chart", LIST_TGT,
+                LIST_SNAPSHOTS, LIST_ENDPOINTS, "DELETE " + V2 + "/snapshots/snap-x", "GET " + V2 + "/tasks/task-del",
+                "POST " + V2 + "/snapshots", "GET " + V2 + "/tasks/task-snap", LIST_SNAPSHOTS,
+                "POST " + V2 + "/packages", "GET " + V2 + "/tasks/task-pkg",
+                "POST " + V2 + "/packages/pkg-1/downloadlink", "GET /downloads/pkg-1.zip?sig=abc",
+                "POST " + V2 + "/packages/upload", "GET " + V2 + "/tasks/task-up",
+                "POST " + V2 + "/packages/pkg-up/merge", "GET " + V2 + "/tasks/task-merge", LIST_TGT);
+        JsonNode out = result.path("output");
+        assertThat(out.path("rotated")).isEqualTo(Json.parse("{\"snapshotId\":\"snap-x\",\"snapshotName\":"
+                + "\"cognigy-ops-before-x\",\"createdAt\":\"2023-11-14T22:13:20Z\"}"));
+        assertThat(out.path("rollbackSnapshotId").asText()).isEqualTo("snap-1");
+        assertThat(out.path("deployed")).extracting(JsonNode::asText).containsExactly("fA", "fB");
+        JsonNode rotation = auditEvents().stream().filter(e -> e.path("runId").asText().equals("v2-fd-rotate")
+                && e.path("action").asText().equals("SNAPSHOT_ROTATION")).findFirst().orElseThrow();
+        assertThat(rotation.path("outcome").asText()).isEqualTo("DELETE_OLDEST");
+        assertThat(rotation.path("details").path("snapshots_held").asInt()).isEqualTo(10);
+        assertThat(rotation.path("details").path("snapshot_limit").asInt()).isEqualTo(10);
+        assertThat(rotation.path("details").path("rotated").path("snapshotId").asText()).isEqualTo("snap-x");
+    }
+
+    @Test
+    void aFullTargetWhoseSnapshotsOfOursAllServeAnEndpointIsRefusedBeforeAnythingChanges() throws Exception {
+        stubDeployment("v2-fd-rotate-none", task("task-merge", "done", null, null));
+        stubFullTarget("v2-fd-rotate-none", "snap-live", "snap-x", "snap-nlu");
+
+        JsonNode result = run(request("v2-fd-rotate-none", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("FAILED");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("PRECONDITION_FAILED");
+        assertThat(result.path("error").path("message").asText()).isEqualTo("target project " + TGT + " holds 10 snapshots, "
+                + "the limit of 10 (cognigy.v2.flow-deploy.snapshot-limit), and none can be rotated to make room for the "
+                + "rollback snapshot cognigy-ops-before-v2-fd-rotate-none: no snapshot named cognigy-ops-* that no endpoint uses; "
+                + "nothing was merged into project " + TGT + "; manifest s3://" + bucket + "/manifests/" + TGT
+                + "/v2-fd-rotate-none.json");
+        assertThat(calls()).containsExactly(LIST_SRC, "GET " + V2 + "/flows/fA/chart", "GET " + V2 + "/flows/fB/chart",
+                LIST_TGT, LIST_SNAPSHOTS, LIST_ENDPOINTS);
+        assertThat(result.path("output").has("rotated")).isFalse();
+        JsonNode manifest = Json.parse(s3().getString(bucket, "manifests/" + TGT + "/v2-fd-rotate-none.json"));
+        assertThat(manifest.path("flows")).extracting(f -> f.path("state").asText()).containsExactly("NOT_DEPLOYED", "NOT_DEPLOYED");
+        assertThat(auditEvents()).filteredOn(e -> e.path("runId").asText().equals("v2-fd-rotate-none")
+                && e.path("action").asText().equals("SNAPSHOT_ROTATION")).extracting(e -> e.path("outcome").asText())
+                .containsExactly("NONE_DELETABLE");
+    }
+
+    /** A run saved while the rotation's delete task ran: the DELETE is not sent again, its task is read. */
+    @Test
+    void aRunResumedWhileTheDeleteTaskRanDeletesNothingTwice() throws Exception {
+        stubDeployment("v2-fd-rotate-resume", task("task-merge", "done", null, null));
+        stubFullTarget("v2-fd-rotate-resume", "snap-live");
+        cognigy.setScenarioState("rotation", "deleted");
+        FlowPromotionRun.Next n = plannedRun("v2-fd-rotate-resume").next().phase(FlowPromotionRun.Phase.ROTATION_DELETE_TASK);
+        n.rotated = new dev.cognigyops.nluexport.SnapshotRotation.Snapshot("snap-x", "cognigy-ops-before-x", "2023-11-14T22:13:20Z");
+        n.taskId = "task-del";
+
+        JsonNode result = runFrom(n.build(), request("v2-fd-rotate-resume", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        cognigy.verify(exactly(0), anyRequestedFor(urlPathMatching(V2 + "/snapshots/snap-x")));
+        assertThat(calls()).startsWith("GET " + V2 + "/tasks/task-del", "POST " + V2 + "/snapshots",
+                "GET " + V2 + "/tasks/task-snap", LIST_SNAPSHOTS, "POST " + V2 + "/packages");
+        assertThat(result.path("output").path("rotated").path("snapshotId").asText()).isEqualTo("snap-x");
+        assertThat(result.path("output").path("rollbackSnapshotId").asText()).isEqualTo("snap-1");
+    }
+
+    /** A run saved with the DELETE about to be sent: sent again, a 404 says the snapshot is gone and the run goes on. */
+    @Test
+    void aRunResumedWithTheDeleteDueTakesA404AsGone() throws Exception {
+        stubDeployment("v2-fd-rotate-404", task("task-merge", "done", null, null));
+        stubFullTarget("v2-fd-rotate-404", "snap-live");
+        cognigy.setScenarioState("rotation", "deleted");
+        cognigy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlEqualTo(V2 + "/snapshots/snap-x"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no snapshot snap-x\",\"traceId\":\"tr-404\"}")));
+        FlowPromotionRun.Next n = plannedRun("v2-fd-rotate-404").next().phase(FlowPromotionRun.Phase.ROTATION_DELETE_DUE);
+        n.rotated = new dev.cognigyops.nluexport.SnapshotRotation.Snapshot("snap-x", "cognigy-ops-before-x", "2023-11-14T22:13:20Z");
+
+        JsonNode result = runFrom(n.build(), request("v2-fd-rotate-404", ""));
+
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("SUCCEEDED");
+        assertThat(calls()).startsWith("DELETE " + V2 + "/snapshots/snap-x", "POST " + V2 + "/snapshots",
+                "GET " + V2 + "/tasks/task-snap", LIST_SNAPSHOTS, "POST " + V2 + "/packages");
+        cognigy.verify(exactly(1), anyRequestedFor(urlPathMatching(V2 + "/snapshots/snap-x")));
+        assertThat(result.path("output").path("rotated").path("snapshotId").asText()).isEqualTo("snap-x");
     }
 
     /** A run saved while the package task ran: the snapshot and the package are not made again. */
