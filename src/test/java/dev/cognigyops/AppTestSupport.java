@@ -68,11 +68,6 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
     }
 
     @Override
-    protected Class<?> getMainClass() {
-        return CognigyOps.class;
-    }
-
-    @Override
     protected void doPreSetup() throws Exception {
         startCapturingLog();
         workDir = Files.createTempDirectory("cognigy-ops-test");
