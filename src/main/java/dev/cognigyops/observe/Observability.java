@@ -37,8 +37,11 @@ import dev.cognigyops.support.Settings;
  */
 public final class Observability {
 
-    /** The seda queues where runs already in the store wait for a worker (routes/platform/triggers and durable-runs). */
-    static final String[] WAITING_QUEUES = {"accepted-runs", "resumed-runs"};
+    /**
+     * The seda queue where runs already in the store wait for a worker: accepted from Kafka or the runs API,
+     * or claimed to resume (routes/platform/triggers and durable-runs).
+     */
+    static final String[] WAITING_QUEUES = {"accepted-runs"};
 
     private Observability() {
     }
