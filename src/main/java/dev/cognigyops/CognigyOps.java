@@ -32,6 +32,20 @@ import dev.cognigyops.support.Switches;
  */
 public final class CognigyOps {
 
+    /** The largest temporary direct buffer the JDK keeps per thread for channel I/O (unless set otherwise). */
+    static final String MAX_CACHED_BUFFER = "262144";
+
+    static {
+        // The embedded store writes its file in chunks of several MB through FileChannel; the JDK copies each
+        // into a temporary direct buffer and, by default, keeps it for the thread that wrote. Every thread that
+        // ever committed (workers, poll delays, the audit writer) kept one, past -XX:MaxDirectMemorySize=32m:
+        // under 1,000 monitors the store failed with "Cannot reserve 8085504 bytes of direct buffer memory"
+        // (bench/monitor-1000.sh). Larger buffers are now freed after use. Set before any channel is used.
+        if (System.getProperty("jdk.nio.maxCachedBufferSize") == null) {
+            System.setProperty("jdk.nio.maxCachedBufferSize", MAX_CACHED_BUFFER);
+        }
+    }
+
     private CognigyOps() {
     }
 
