@@ -57,6 +57,20 @@ public final class AuditLog implements AutoCloseable {
      */
     public interface Sink {
         void write(String runId, String action, java.time.Instant at, String line);
+
+        /** Waits (at most {@code max}) until every event written so far has reached the sink's store. */
+        default boolean flush(java.time.Duration max) {
+            return true;
+        }
+    }
+
+    /**
+     * Waits (at most {@code max}) until every event so far is in the run store too: a run's end is recorded
+     * after its events, so that whoever reads the run as ended finds them (its last status read, its progress).
+     */
+    public boolean settle(java.time.Duration max) {
+        Sink current = sink;
+        return current == null || current.flush(max);
     }
 
     /** Every event from now on is also written to {@code sink}. */

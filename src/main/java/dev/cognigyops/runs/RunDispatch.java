@@ -51,6 +51,8 @@ public final class RunDispatch {
     private final RunRequests requests;
     private final RunLedger ledger;
     private final AuditLog audit;
+    /** How long a run's end waits for its audit events to reach the run store. */
+    private static final Duration EVENTS_SETTLE = Duration.ofSeconds(2);
     private final Path resultsDir;
     private final Clock clock;
     private final long maxRequestBytes;
@@ -275,6 +277,10 @@ public final class RunDispatch {
         }
         run.finish(clock.instant());
         String json = Secrets.redact(Json.write(result(run)));
+        if (durable != null) {
+            // its events first: a run the runs API reads as ended has them in the store (bounded: the file has them)
+            audit.settle(EVENTS_SETTLE);
+        }
         if (durable != null && !durable.finish(run, run.status().name(), json)) {
             // never reported without its record in the store: the run is left to be resumed (or is another's)
             run.abandon();

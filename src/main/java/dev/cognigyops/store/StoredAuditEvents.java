@@ -25,7 +25,8 @@ import dev.cognigyops.audit.AuditLog;
  * <p>
  * A run never waits for it: {@link #write} only queues the event; one thread writes what waits in order,
  * many events to a transaction (one insert and commit per event cost about 1.7 ms on the embedded store):
- * it waits up to {@value #LINGER_MS} ms after an event for more to come.
+ * it waits up to {@value #LINGER_MS} ms after an event for more to come, while they come. A run's end waits for
+ * its events ({@link dev.cognigyops.audit.AuditLog#settle}), so a run read as ended has them all.
  * The file stays the record of truth: an event the store does not take (after {@value #ATTEMPTS} attempts),
  * or that finds the queue full, is only in the file; that is said once until the store takes events again,
  * with no event's content.
@@ -37,6 +38,8 @@ public final class StoredAuditEvents implements AuditLog.Sink, AutoCloseable {
     private static final int BATCH = 500;
     /** How long the writer waits for more events after the first, so that one commit takes many. */
     static final long LINGER_MS = 100;
+    /** ... as long as the next event comes within this many ms of the last. */
+    static final long GAP_MS = 5;
     static final int ATTEMPTS = 3;
 
     private record Event(String runId, String action, Instant at, String line) {
@@ -72,6 +75,7 @@ public final class StoredAuditEvents implements AuditLog.Sink, AutoCloseable {
     }
 
     /** Waits (at most {@code max}) until every event queued so far is in the store or given up. */
+    @Override
     public boolean flush(Duration max) {
         long target = queued.get();
         long until = System.nanoTime() + max.toNanos();
@@ -133,7 +137,8 @@ public final class StoredAuditEvents implements AuditLog.Sink, AutoCloseable {
     }
 
     /**
-     * After the first event, what else comes within {@value #LINGER_MS} ms (up to {@value #BATCH}): events
+     * After the first event, what else comes within {@value #LINGER_MS} ms (up to {@value #BATCH}), each within
+     * {@value #GAP_MS} ms of the one before: events
      * arrive one at a time from many runs, and each commit rewrites the table's pages, so a commit per
      * handful of events cost the writer about a third of a core at 1,000 events a second (bench/monitor-1000.sh).
      * True when the wait was interrupted (the store is closing): what was gathered is still written.
@@ -147,7 +152,8 @@ public final class StoredAuditEvents implements AuditLog.Sink, AutoCloseable {
                 return false;
             }
             try {
-                Event next = queue.poll(left, TimeUnit.NANOSECONDS);
+                // a quiet moment ends the wait: an event alone is written within GAP_MS
+                Event next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(GAP_MS)), TimeUnit.NANOSECONDS);
                 if (next == null) {
                     return false;
                 }
