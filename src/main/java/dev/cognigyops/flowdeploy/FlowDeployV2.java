@@ -264,7 +264,7 @@ public final class FlowDeployV2 {
                     + "none can be rotated to make room for the rollback snapshot " + run.snapshotName() + ": no snapshot named "
                     + SnapshotName.OURS + "* that no endpoint uses");
         }
-        details.put("rotated", rotatedView(verdict.delete()));
+        details.put("rotated", verdict.delete().view());
         audit.record(context, "SNAPSHOT_ROTATION", "DELETE_OLDEST", run.resource(), details);
         log.info("flow-deploy {}: project {} holds {} snapshots (limit {}): deleting the oldest of this program's, {} ({})",
                 run.runId(), run.targetProjectId(), verdict.held(), limit, verdict.delete().name(), verdict.delete().id());
@@ -613,7 +613,7 @@ public final class FlowDeployV2 {
         run.idsIn(FlowPromotionRun.FlowState.RESTORED).forEach(rolledBack::add);
         out.put("rollbackSnapshotId", run.snapshotId());
         if (run.rotated() != null) {
-            out.set("rotated", Json.MAPPER.valueToTree(rotatedView(run.rotated())));
+            out.set("rotated", Json.MAPPER.valueToTree(run.rotated().view()));
         }
         if (run.dryRun()) {
             audit.record(context, "DRY_RUN_COMPLETED", "SUCCESS", run.resource(),
@@ -649,7 +649,7 @@ public final class FlowDeployV2 {
         details.put("package", run.packageUri());
         details.put("deployed", run.flows().size());
         details.put("rollback_snapshot_id", run.snapshotId());
-        details.put("rotated", run.rotated() == null ? null : rotatedView(run.rotated()));
+        details.put("rotated", run.rotated() == null ? null : run.rotated().view());
         details.put("rollback_triggered", false);
         audit.record(context, "DEPLOYMENT_COMPLETED", "SUCCESS", run.resource(), details);
         return out;
@@ -698,14 +698,6 @@ public final class FlowDeployV2 {
     }
 
     /** The deleted snapshot as the output and the audit show it (nlu-export's {@code rotated}). */
-    private static Map<String, Object> rotatedView(SnapshotRotation.Snapshot s) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("snapshotId", s.id());
-        view.put("snapshotName", s.name());
-        view.put("createdAt", s.createdAt());
-        return view;
-    }
-
     private static String packageIdOf(JsonNode task, String what) {
         String id = task.path("data").path("packageId").asText(null);
         if (id == null || id.isBlank()) {

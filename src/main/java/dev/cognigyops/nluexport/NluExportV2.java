@@ -106,7 +106,7 @@ public final class NluExportV2 {
                     + SnapshotName.OURS + "* that no endpoint uses");
         }
         if (verdict.full()) {
-            details.put("rotated", rotatedView(verdict.delete()));
+            details.put("rotated", verdict.delete().view());
             audit.record(context, "SNAPSHOT_ROTATION", "DELETE_OLDEST", run.resource(), details);
             log.info("project {} holds {} snapshots (limit {}): deleting the oldest of this program's, {} ({})",
                     run.projectId(), verdict.held(), limit, verdict.delete().name(), verdict.delete().id());
@@ -369,7 +369,7 @@ public final class NluExportV2 {
         out.put("sha256", stored.sha256());
         out.put("durationSeconds", seconds);
         if (run.rotated() != null) {
-            out.set("rotated", Json.MAPPER.valueToTree(rotatedView(run.rotated())));
+            out.set("rotated", Json.MAPPER.valueToTree(run.rotated().view()));
         }
         if (run.webhook() != null) {
             out.set("webhook", Json.MAPPER.valueToTree(run.webhook()));
@@ -386,7 +386,7 @@ public final class NluExportV2 {
         details.put("log_type", "nlu_export_audit");
         details.put("snapshot_id", run.snapshotId());
         details.put("sha256", stored.sha256());
-        details.put("rotated", run.rotated() == null ? null : rotatedView(run.rotated()));
+        details.put("rotated", run.rotated() == null ? null : run.rotated().view());
         details.put("metrics", metrics);
         details.put("compliance_flags", flags);
         audit.record(context, "EXPORT_COMPLETED", "SUCCESS", run.resource(), details);
@@ -395,14 +395,6 @@ public final class NluExportV2 {
 
     private double seconds(SnapshotExportRun run) {
         return Math.round((clock.millis() - run.startedAtMs()) / 10.0) / 100.0;
-    }
-
-    private static Map<String, Object> rotatedView(SnapshotRotation.Snapshot s) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("snapshotId", s.id());
-        view.put("snapshotName", s.name());
-        view.put("createdAt", s.createdAt());
-        return view;
     }
 
     private static Map<String, Object> details(SnapshotExportRun run) {

@@ -26,6 +26,15 @@ public final class SnapshotRotation {
         Instant created() {
             return createdAt == null ? null : Instant.parse(createdAt);
         }
+
+        /** The snapshot as an output's and an audit event's {@code rotated}: {snapshotId, snapshotName, createdAt}. */
+        public java.util.Map<String, Object> view() {
+            java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+            view.put("snapshotId", id);
+            view.put("snapshotName", name);
+            view.put("createdAt", createdAt);
+            return view;
+        }
     }
 
     /** The verdict: whether the project is full, how many it holds, and which snapshot goes (when full and one may). */

@@ -74,11 +74,6 @@ public final class DurableRuns {
         return owner;
     }
 
-    /** The API profile this instance speaks, which the runs it starts are recorded with. */
-    public String apiProfile() {
-        return apiProfile;
-    }
-
     /**
      * An accepted run, before its first call out: its row, owned by this instance, with the API profile it
      * is started on (a claim by an instance of the other profile does not go on with it). False when the

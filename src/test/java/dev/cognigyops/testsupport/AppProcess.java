@@ -74,7 +74,6 @@ public final class AppProcess implements AutoCloseable {
         return this;
     }
 
-    /** Runs it as {@code nobody} when this JVM is root (does nothing otherwise). */
     /** The service serves HTTP (runs API, page, probes, metrics) on {@link #port()}. */
     public AppProcess serving() {
         serving = true;
@@ -86,6 +85,7 @@ public final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    /** Runs it as {@code nobody} when this JVM is root (does nothing otherwise). */
     public AppProcess asUnprivilegedUser() {
         unprivileged = true;
         return this;
